@@ -1,0 +1,208 @@
+"""The `evaluate` command: parse arguments, call the library, print, return an ExitStatus.
+
+Heavy libraries are imported inside the commands, so `--help` and argument errors are fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .status import ExitStatus
+
+SUBCOMMANDS = ("agreement", "calibrate", "rubric")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="evaluate",
+        description="Grade practice answers against a rubric and write HTML feedback reports.",
+        epilog="Other commands: 'evaluate agreement DATA.csv', 'evaluate calibrate DATA.csv', "
+               "'evaluate rubric check|draft|show ...' (each has --help). Exit codes: 0 all "
+               "graded, 1 something could not be graded, 2 usage error, 130 interrupted.")
+    parser.add_argument("paths", nargs="+", metavar="PATH",
+                        help="answer file(s) (.txt, .md); a folder or several files grade as a batch")
+    parser.add_argument("--rubric", metavar="FILE", help="rubric to grade against "
+                        "(default: chosen from --rubrics-dir)")
+    parser.add_argument("--rubrics-dir", metavar="DIR", default="rubrics",
+                        help="folder of rubrics to choose from (default: rubrics)")
+    parser.add_argument("--model-answer", metavar="FILE",
+                        help="grade against a rubric built from this model answer")
+    parser.add_argument("--question", help="the question, with --model-answer")
+    parser.add_argument("--out", metavar="PATH", help="report file (single answer) or batch "
+                        "folder (default: reports/<name>.html or reports/<folder>-<time>/)")
+    parser.add_argument("--force", action="store_true",
+                        help="overwrite an existing report instead of adding a suffix")
+    parser.add_argument("--json", action="store_true",
+                        help="print the full evaluation as JSON instead of the summary")
+    parser.add_argument("--no-report", action="store_true", help="do not write HTML reports")
+    parser.add_argument("--calibration", metavar="FILE",
+                        help="calibration (from 'evaluate calibrate') that maps features to marks")
+    parser.add_argument("--jobs", type=int, default=0, metavar="N",
+                        help="parallel workers for a batch (default: all cores)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar, summary only")
+    parser.add_argument("--traceback", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--version", action="version", version=_version())
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status instead of exiting."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in SUBCOMMANDS:
+        return _subcommand(argv[0], argv[1:])
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return ExitStatus.OK if exc.code == 0 else ExitStatus.USAGE
+    try:
+        if args.jobs < 0:
+            parser.print_usage(sys.stderr)
+            print("evaluate: error: --jobs must be 0 (all cores) or more", file=sys.stderr)
+            return ExitStatus.USAGE
+        paths = [Path(p) for p in args.paths]
+        if len(paths) == 1 and not paths[0].is_dir() and not any(c in args.paths[0] for c in "*?["):
+            return _single(args, paths[0])
+        from .batch import run_batch
+
+        return run_batch(args)
+    except KeyboardInterrupt:
+        print("evaluate: interrupted", file=sys.stderr)
+        return ExitStatus.CTRL_C
+    except Exception as exc:   # the last line of defence: one clear line, no traceback
+        return _report_error(exc, args.traceback)
+
+
+def _single(args, path: Path) -> int:
+    from .errors import EvaluatorError
+    from .reading import read_answer
+
+    try:
+        answer = read_answer(path)
+    except EvaluatorError as exc:
+        print(f"evaluate: error: {exc}", file=sys.stderr)
+        return ExitStatus.SOME_FAILED
+    for warning in answer.warnings:
+        print(f"evaluate: warning: {warning}", file=sys.stderr)
+    rubric, choice = resolve_rubric(args, answer.text)
+    from .engine import Evaluator
+
+    evaluator = Evaluator(rubric, calibration=load_calibration(args, rubric))
+    evaluation = evaluator.evaluate(answer, rubric_choice=choice)
+    report_path = None
+    if not args.no_report:
+        from .report import render_report, write_new
+
+        target = Path(args.out) if args.out else Path("reports") / f"{answer.name}.html"
+        if target.is_dir():
+            target = target / f"{answer.name}.html"
+        report_path = write_new(target, render_report(evaluation), force=args.force)
+    if args.json:
+        data = evaluation.to_dict()
+        data["report"] = str(report_path) if report_path else None
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        print(summary(evaluation, path, report_path))
+    return ExitStatus.OK
+
+
+def resolve_rubric(args, text: str):
+    """The rubric named on the command line, built from a model answer, or chosen."""
+    from .rubric import load_rubric
+
+    if args.model_answer:
+        from .model_answer import rubric_from_model_answer
+        from .reading import read_answer
+
+        if not args.question:
+            raise _usage("--model-answer needs --question \"...\"")
+        model = read_answer(args.model_answer)
+        return rubric_from_model_answer(args.question, model.text), "built from the model answer"
+    if args.rubric:
+        return load_rubric(args.rubric), ""
+    from .selection import choose_rubric
+
+    choice = choose_rubric(text, args.rubrics_dir)
+    return choice.rubric, choice.reason
+
+
+def load_calibration(args, rubric):
+    """The calibration named by --calibration or the rubric, or None."""
+    name = getattr(args, "calibration", None) or rubric.calibration
+    if not name:
+        return None
+    from .calibration import load_calibration as load
+
+    return load(name, relative_to=rubric.path)
+
+
+def summary(evaluation, path: Path, report_path: Path | None) -> str:
+    """A few lines for the terminal."""
+    from .models import Coverage
+
+    def names(state):
+        return ", ".join(d.title for d in evaluation.dimensions if d.state is state) or "none"
+
+    lines = [
+        f"{path}: {evaluation.marks:g}/{evaluation.max_marks} marks "
+        f"(rubric {evaluation.rubric_id}{'; ' + evaluation.rubric_choice if evaluation.rubric_choice else ''})",
+        f"  words: {evaluation.length.counted_words}/{evaluation.length.limit}",
+        f"  covered: {names(Coverage.COVERED)}",
+        f"  partly covered: {names(Coverage.PARTLY)}",
+        f"  missing: {names(Coverage.MISSING)}",
+    ]
+    lines += [f"  flag: {f.message}" for f in evaluation.flags]
+    if evaluation.suggestions:
+        lines.append(f"  first thing to do: {evaluation.suggestions[0].text}")
+    if report_path:
+        lines.append(f"  report: {report_path}")
+    return "\n".join(lines)
+
+
+class _UsageError(Exception):
+    pass
+
+
+def _usage(message: str) -> _UsageError:
+    return _UsageError(message)
+
+
+def _report_error(exc: Exception, traceback: bool) -> int:
+    from .errors import EvaluatorError
+
+    if traceback:
+        raise exc
+    if isinstance(exc, _UsageError):
+        print(f"evaluate: error: {exc}", file=sys.stderr)
+        return ExitStatus.USAGE
+    if isinstance(exc, EvaluatorError):
+        print(f"evaluate: error: {exc}", file=sys.stderr)
+        return ExitStatus.SOME_FAILED
+    if isinstance(exc, OSError):
+        print(f"evaluate: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return ExitStatus.SOME_FAILED
+    print(f"evaluate: internal error: {type(exc).__name__}: {exc} (run with --traceback "
+          "and report it)", file=sys.stderr)
+    return ExitStatus.SOME_FAILED
+
+
+def _subcommand(name: str, argv: list[str]) -> int:
+    import importlib
+
+    module = importlib.import_module(f".commands.{name}", __package__)
+    try:
+        return module.main(argv)
+    except KeyboardInterrupt:
+        print("evaluate: interrupted", file=sys.stderr)
+        return ExitStatus.CTRL_C
+    except Exception as exc:
+        return _report_error(exc, "--traceback" in argv)
+
+
+def _version() -> str:
+    from . import __version__
+
+    return f"evaluate {__version__}"

@@ -1,0 +1,100 @@
+"""The evaluator: fit once per rubric, then evaluate many answers (read -> analyse -> match -> score)."""
+
+from __future__ import annotations
+
+from .keywords import KeywordMatcher
+from .models import Answer, Evaluation, Rubric
+from .reading import answer_from_text
+from .scoring import (answer_flags, check_directive, check_length, check_structure, fluency,
+                      match_points, question_coverage, round_half,
+                      repeated_share, score_dimensions, sentence_feedback, subject_forms, subject_share,
+                      suggestions, weigh_sentences)
+from .settings import DEFAULT_SETTINGS, Settings
+from .similarity import PointSimilarity, content_stems
+from .text import analyse
+
+
+class Evaluator:
+    """Everything learned from one rubric, shared by every answer graded against it."""
+
+    def __init__(self, rubric: Rubric, settings: Settings = DEFAULT_SETTINGS, *,
+                 calibration=None):
+        self.rubric = rubric
+        self.settings = settings
+        self.calibration = calibration   #: anything with marks_share(features) -> 0..1
+        self.keywords = KeywordMatcher(rubric)
+        self.similarity = PointSimilarity().fit(rubric)
+        self.question_stems = set(content_stems(rubric.question))
+        self.subject = subject_forms(rubric)
+
+    def evaluate(self, answer: Answer | str, *, rubric_choice: str = "") -> Evaluation:
+        """Grade one answer (an `Answer`, or plain text) against the rubric."""
+        if isinstance(answer, str):
+            answer = answer_from_text(answer)
+        rubric, settings = self.rubric, self.settings
+        text = analyse(answer.text)
+        texts = [s.text for s in text.sentences]
+        to_points = self.similarity.to_points(texts)
+        to_question = self.similarity.to_question(texts)
+        weights = weigh_sentences(text, to_question, self.question_stems, settings)
+        hits = self.keywords.match(text)
+        points = match_points(rubric, to_points, weights, settings)
+        dimensions = score_dimensions(rubric, hits, points, weights, settings)
+        feedback = sentence_feedback(text, rubric, to_points, hits, weights, settings)
+        fluency_parts = fluency(text, settings)
+        fluency_value = fluency_parts[0]
+        total_weight = sum(d.weight for d in dimensions)
+        coverage = sum(d.weight * d.score for d in dimensions) / total_weight
+        on_subject = subject_share(text, weights, self.subject)
+        repeated = repeated_share(text, weights)
+        content = (fluency_value * min(1.0, coverage / settings.content_target)
+                   * (settings.off_subject_floor + (1 - settings.off_subject_floor) * on_subject)
+                   * (1 - settings.repetition_penalty * repeated))
+        structure = check_structure(text, rubric, feedback, to_question, weights)
+        directive = check_directive(rubric, text, dimensions, weights,
+                                    question_coverage(text, rubric, weights))
+        length = check_length(text, rubric, weights, settings)
+        gate = min(1.0, content / settings.relevance_floor)
+        quality = (settings.content_share * content
+                   + settings.structure_share * structure.score * gate
+                   + settings.directive_share * directive.score * gate)
+        scale = rubric.max_marks * settings.strictness
+        features = (
+            ("coverage", coverage), ("content", content), ("fluency", fluency_value),
+            ("on_subject", on_subject), ("repeated", repeated),
+            ("keyword_score", _mean([d.keyword_score for d in dimensions])),
+            ("point_score", _mean([d.point_score for d in dimensions])),
+            ("best_similarity", max((p.similarity for p in points), default=0.0)),
+            ("mean_similarity", _mean([p.similarity for p in points])),
+            ("structure", structure.score), ("directive", directive.score),
+            ("length_ratio", length.ratio), ("length_factor", length.factor),
+            ("quality", quality),
+        )
+        if self.calibration is not None:
+            share = float(self.calibration.marks_share(dict(features)))
+            marks = round_half(rubric.max_marks * max(0.0, min(1.0, share)))
+        else:
+            marks = round_half(scale * quality * length.factor)
+        flags = answer_flags(dimensions, fluency_parts, weights, length, on_subject, rubric)
+        advice = suggestions(rubric, dimensions, structure, length, flags, fluency_value,
+                             settings, scale * length.factor)
+        return Evaluation(
+            answer_name=answer.name, rubric_id=rubric.rubric_id, question=rubric.question,
+            directive=rubric.directive, max_marks=rubric.max_marks, marks=marks,
+            content=content, quality=quality, fluency=fluency_value, dimensions=dimensions,
+            points=points, sentences=feedback, structure=structure,
+            directive_report=directive, length=length, flags=flags, suggestions=advice,
+            warnings=answer.warnings, rubric_choice=rubric_choice, features=features,
+            calibrated=self.calibration is not None)
+
+
+def _mean(values) -> float:
+    values = list(values)
+    return sum(values) / len(values) if values else 0.0
+
+
+def evaluate_answer(answer: Answer | str, rubric: Rubric,
+                    settings: Settings = DEFAULT_SETTINGS) -> Evaluation:
+    """Grade one answer against one rubric (fits the rubric each call; reuse `Evaluator`
+    to grade many)."""
+    return Evaluator(rubric, settings).evaluate(answer)

@@ -1,0 +1,264 @@
+"""The plain, frozen data that flows one way: read -> analyse -> match -> score -> report.
+
+No I/O and no heavy imports here, so every other module (and a user) can import it cheaply.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+from pathlib import Path
+
+
+# ----------------------------------------------------------------------------- rubric
+
+
+@dataclass(frozen=True)
+class KeywordGroup:
+    """A canonical term and its variants; the group counts once per answer."""
+
+    term: str
+    variants: tuple[str, ...] = ()
+    weight: float = 1.0
+    case_sensitive: bool = False
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        return (self.term, *self.variants)
+
+
+@dataclass(frozen=True)
+class ModelPoint:
+    """A sentence an ideal answer makes."""
+
+    point_id: str
+    text: str
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class Dimension:
+    dimension_id: str
+    title: str
+    weight: float
+    advice: str
+    keywords: tuple[KeywordGroup, ...]
+    points: tuple[ModelPoint, ...]
+
+
+@dataclass(frozen=True)
+class Hints:
+    """Advice and typical words for an introduction or a conclusion."""
+
+    hints: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rubric:
+    rubric_id: str
+    question: str
+    directive: str
+    word_limit: int
+    max_marks: int
+    dimensions: tuple[Dimension, ...]
+    introduction: Hints = Hints()
+    conclusion: Hints = Hints()
+    paper: str = ""
+    topic: str = ""
+    source: str = ""
+    calibration: str = ""
+    path: Path | None = None
+
+    @property
+    def points(self) -> tuple[ModelPoint, ...]:
+        return tuple(p for d in self.dimensions for p in d.points)
+
+    def dimension(self, dimension_id: str) -> Dimension:
+        for d in self.dimensions:
+            if d.dimension_id == dimension_id:
+                return d
+        raise KeyError(dimension_id)
+
+
+# ----------------------------------------------------------------------------- answer text
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer as read: its text and anything worth warning about."""
+
+    name: str
+    text: str
+    path: Path | None = None
+    encoding: str = "utf-8"
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Sentence:
+    index: int
+    paragraph: int
+    text: str
+    kind: str               #: "sentence", "bullet" or "heading"
+    words: tuple[str, ...]  #: word tokens as written (for display and case-sensitive matches)
+    stems: tuple[str, ...]  #: lower-cased Snowball stems, one per word token
+    spans: tuple[tuple[int, int], ...] = ()  #: character span of each word token in `text`
+    word_count: int = 0     #: words as an examiner counts them ("Indo-Pacific" is one)
+
+
+@dataclass(frozen=True)
+class AnalysedText:
+    text: str
+    sentences: tuple[Sentence, ...]
+    paragraph_count: int
+    word_count: int         #: words as an examiner counts them
+
+
+# ----------------------------------------------------------------------------- matching
+
+
+@dataclass(frozen=True)
+class KeywordHit:
+    dimension_id: str
+    term: str               #: the group's canonical term
+    form: str               #: the form that matched, as the rubric spells it
+    sentence_index: int
+    start: int              #: word offsets in the sentence, end exclusive
+    end: int
+    weight: float
+
+
+@dataclass(frozen=True)
+class PointMatch:
+    dimension_id: str
+    point_id: str
+    text: str
+    weight: float
+    similarity: float       #: best TF-IDF cosine to any counted sentence
+    coverage: float         #: 0..1, from the similarity (see README)
+    sentence_index: int | None
+
+
+# ----------------------------------------------------------------------------- scoring
+
+
+class Coverage(str, Enum):
+    COVERED = "covered"
+    PARTLY = "partly covered"
+    MISSING = "missing"
+
+
+@dataclass(frozen=True)
+class DimensionScore:
+    dimension_id: str
+    title: str
+    weight: float
+    state: Coverage
+    score: float            #: 0..1
+    keyword_score: float    #: 0..1
+    point_score: float      #: 0..1
+    matched_terms: tuple[str, ...]
+    missing_terms: tuple[str, ...]
+    advice: str
+
+
+@dataclass(frozen=True)
+class SentenceFeedback:
+    index: int
+    paragraph: int
+    text: str
+    kind: str
+    dimension_ids: tuple[str, ...]
+    highlights: tuple[tuple[int, int], ...]   #: character spans of matched keywords in `text`
+    flags: tuple[str, ...]                    #: e.g. "repeats the question", "repeated"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One requirement and whether the answer meets it."""
+
+    name: str
+    met: bool
+    feedback: str
+
+
+@dataclass(frozen=True)
+class StructureReport:
+    introduction: Check
+    body: Check
+    conclusion: Check
+    score: float            #: 0..1
+
+
+@dataclass(frozen=True)
+class DirectiveReport:
+    directive: str
+    asks: str
+    checks: tuple[Check, ...]
+    score: float            #: 0..1
+
+
+@dataclass(frozen=True)
+class LengthReport:
+    words: int
+    counted_words: int      #: without repeated sentences and copies of the question
+    limit: int
+    ratio: float
+    factor: float           #: multiplier on marks, 0..1
+    verdict: str
+
+
+@dataclass(frozen=True)
+class Flag:
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    gain: float             #: marks the change would add, estimated from the formula
+    text: str
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    answer_name: str
+    rubric_id: str
+    question: str
+    directive: str
+    max_marks: int
+    marks: float
+    content: float          #: 0..1 weighted dimension score
+    quality: float          #: 0..1 content + structure + directive before the length factor
+    fluency: float          #: 0..1, prose that connects words into sentences
+    dimensions: tuple[DimensionScore, ...]
+    points: tuple[PointMatch, ...]
+    sentences: tuple[SentenceFeedback, ...]
+    structure: StructureReport
+    directive_report: DirectiveReport
+    length: LengthReport
+    flags: tuple[Flag, ...]
+    suggestions: tuple[Suggestion, ...]
+    warnings: tuple[str, ...] = ()
+    rubric_choice: str = ""
+    features: tuple[tuple[str, float], ...] = ()   #: named numbers a calibration maps to marks
+    calibrated: bool = False                       #: marks come from a fitted calibration
+
+    def to_dict(self) -> dict:
+        """A JSON-ready dict of everything shown in the report."""
+        return _jsonable(asdict(self))
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, float):
+        return round(value, 4)
+    return value

@@ -1,0 +1,92 @@
+"""Render an Evaluation as one self-contained HTML page (inline CSS and SVG, no scripts).
+
+One Jinja2 environment with autoescaping switched on explicitly: `select_autoescape()`
+would not escape templates named `*.html.j2`, and answer text must never become markup.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+from .models import Coverage, Evaluation, SentenceFeedback
+
+
+@lru_cache(maxsize=1)
+def environment():
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
+    env = Environment(loader=PackageLoader(__package__, "templates"), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["marks"] = lambda value: f"{value:g}"
+    env.filters["percent"] = lambda value: f"{100 * value:.0f}%"
+    return env
+
+
+def render_report(evaluation: Evaluation, *, rubric_titles: dict[str, str] | None = None) -> str:
+    """The feedback report of one evaluation, as HTML text."""
+    titles = rubric_titles or {d.dimension_id: d.title for d in evaluation.dimensions}
+    colours = {d.dimension_id: _PALETTE[i % len(_PALETTE)]
+               for i, d in enumerate(evaluation.dimensions)}
+    paragraphs: dict[int, list] = {}
+    for sentence in evaluation.sentences:
+        paragraphs.setdefault(sentence.paragraph, []).append(
+            {"sentence": sentence, "segments": segments(sentence)})
+    point_sentences = {p.point_id: evaluation.sentences[p.sentence_index].text
+                       for p in evaluation.points if p.sentence_index is not None}
+    return environment().get_template("answer.html.j2").render(
+        e=evaluation, titles=titles, colours=colours, paragraphs=list(paragraphs.values()),
+        point_sentences=point_sentences, Coverage=Coverage,
+        gauge=_gauge(evaluation.marks, evaluation.max_marks))
+
+
+def segments(sentence: SentenceFeedback) -> list[tuple[str, bool]]:
+    """The sentence cut into (text, is_keyword) pieces, for highlighting without markup."""
+    pieces, cursor = [], 0
+    for start, end in sorted(sentence.highlights):
+        if start < cursor:
+            continue
+        if start > cursor:
+            pieces.append((sentence.text[cursor:start], False))
+        pieces.append((sentence.text[start:end], True))
+        cursor = end
+    if cursor < len(sentence.text):
+        pieces.append((sentence.text[cursor:], False))
+    return pieces
+
+
+def write_new(path: Path, content: str, *, force: bool = False) -> Path:
+    """Write `content` to `path`, or, if it exists and not `force`, to the first free name
+    with a -2, -3 ... suffix. The file appears whole or not at all (temporary file, then link
+    or rename), and an existing report is never replaced unless `force`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(content)
+        if force:
+            os.replace(temporary, path)
+            return path
+        number = 1
+        while True:
+            target = path if number == 1 else path.with_name(
+                f"{path.stem}-{number}{path.suffix}")
+            try:
+                os.link(temporary, target)      # fails if the name is taken: no overwrite
+                return target
+            except FileExistsError:
+                number += 1
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+def _gauge(marks: float, maximum: int) -> dict:
+    share = max(0.0, min(1.0, marks / maximum)) if maximum else 0.0
+    return {"share": share, "dash": round(share * 282.74, 2), "rest": round(282.74, 2)}
+
+
+_PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b",
+            "#e377c2", "#7f7f7f", "#bcbd22", "#393b79", "#637939")

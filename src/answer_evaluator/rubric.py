@@ -1,0 +1,275 @@
+"""Load a rubric TOML file into a validated, frozen `Rubric`.
+
+The allowed fields are declared once, as data (`_TOP`, `_HINTS`, `_DIMENSION`, ...), and
+checked in one place; every error names the file, the field and, where it can be found, the
+line, in words a teacher understands.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from .directives import DIRECTIVES, normalise_directive
+from .errors import RubricError, did_you_mean
+from .models import Dimension, Hints, KeywordGroup, ModelPoint, Rubric
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+@dataclass(frozen=True)
+class _Field:
+    kind: str                 #: "str", "int", "number", "bool", "list[str]", "table", "tables"
+    required: bool = False
+    check: Callable[[Any], str | None] | None = None   #: returns a problem, or None
+
+
+def _positive(value) -> str | None:
+    return None if value > 0 else f"must be greater than 0, got {value}"
+
+
+def _identifier(value: str) -> str | None:
+    return None if _ID.match(value) else (
+        f"'{value}' must use only lower-case letters, digits, '-' and '_'")
+
+
+def _directive(value: str) -> str | None:
+    if normalise_directive(value) in DIRECTIVES:
+        return None
+    return (f"'{value}' is not a directive this tool knows; use one of: "
+            + ", ".join(sorted(DIRECTIVES)) + did_you_mean(value, DIRECTIVES))
+
+
+def _non_empty(value) -> str | None:
+    return "must not be empty" if not value else None
+
+
+_TOP = {
+    "id": _Field("str", True, _identifier),
+    "question": _Field("str", True, _non_empty),
+    "directive": _Field("str", True, _directive),
+    "word_limit": _Field("int", True, _positive),
+    "max_marks": _Field("int", True, _positive),
+    "paper": _Field("str"),
+    "topic": _Field("str"),
+    "source": _Field("str"),
+    "calibration": _Field("str"),
+    "introduction": _Field("table"),
+    "conclusion": _Field("table"),
+    "dimensions": _Field("tables", True, _non_empty),
+}
+_HINTS = {"hints": _Field("list[str]"), "terms": _Field("list[str]")}
+_DIMENSION = {
+    "id": _Field("str", True, _identifier),
+    "title": _Field("str", True, _non_empty),
+    "weight": _Field("number", False, _positive),
+    "advice": _Field("str", True, _non_empty),
+    "keywords": _Field("tables", True, _non_empty),
+    "points": _Field("tables", True, _non_empty),
+}
+_KEYWORD = {
+    "term": _Field("str", True, _non_empty),
+    "variants": _Field("list[str]"),
+    "weight": _Field("number", False, _positive),
+    "case_sensitive": _Field("bool"),
+}
+_POINT = {
+    "text": _Field("str", True, _non_empty),
+    "weight": _Field("number", False, _positive),
+}
+_KIND_WORDS = {
+    "str": "text in quotes", "int": "a whole number", "number": "a number",
+    "bool": "true or false", "list[str]": "a list of texts in quotes, like [\"a\", \"b\"]",
+    "table": "a section such as [introduction]", "tables": "one or more [[...]] sections",
+}
+
+
+def load_rubric(path: Path | str) -> Rubric:
+    """Read and validate the rubric at `path`."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise RubricError(path, "no such rubric file") from None
+    except IsADirectoryError:
+        raise RubricError(path, "is a folder, not a rubric file") from None
+    except OSError as exc:
+        raise RubricError(path, f"cannot be read ({exc.strerror or exc})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise RubricError(path, "is not UTF-8 text; save it as UTF-8", line=line) from None
+    return parse_rubric(text, path=path)
+
+
+def parse_rubric(text: str, *, path: Path | None = None) -> Rubric:
+    """Validate rubric TOML given as text (`path` is used in messages only)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        found = re.search(r"\(at line (\d+), column \d+\)", message)
+        line = int(found.group(1)) if found else None
+        problem = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
+        raise RubricError(path, f"is not valid TOML: {problem}", line=line) from None
+    return _Builder(path, _LineIndex(text)).rubric(data)
+
+
+class _Builder:
+    def __init__(self, path: Path | None, lines: "_LineIndex"):
+        self.path = path
+        self.lines = lines
+
+    def fail(self, problem: str, field: str, where: tuple) -> RubricError:
+        return RubricError(self.path, problem, field=field, line=self.lines.find(where))
+
+    def check(self, table: dict, spec: dict[str, _Field], prefix: str, where: tuple) -> None:
+        for key in table:
+            if key not in spec:
+                raise self.fail(f"unknown field '{key}'{did_you_mean(key, spec)}; allowed: "
+                                + ", ".join(spec), prefix + key, where + (key,))
+        for key, rule in spec.items():
+            field = prefix + key
+            if key not in table:
+                if rule.required:
+                    raise self.fail(f"the required field '{key}' is missing", field, where)
+                continue
+            value = table[key]
+            if not _is_kind(value, rule.kind):
+                raise self.fail(f"must be {_KIND_WORDS[rule.kind]}, got {_show(value)}",
+                                field, where + (key,))
+            if isinstance(value, str):
+                value = value.strip()
+            problem = rule.check(value) if rule.check else None
+            if problem:
+                raise self.fail(problem, field, where + (key,))
+
+    def rubric(self, data: dict) -> Rubric:
+        self.check(data, _TOP, "", ())
+        dimensions = tuple(self.dimension(i, d) for i, d in enumerate(data["dimensions"]))
+        seen: dict[str, int] = {}
+        for i, dim in enumerate(dimensions):
+            if dim.dimension_id in seen:
+                raise self.fail(f"dimension id '{dim.dimension_id}' is used twice",
+                                f"dimensions[{i + 1}].id", (("dimensions", i), "id"))
+            seen[dim.dimension_id] = i
+        if self.path is not None and data["id"] != self.path.stem:
+            raise self.fail(f"the id '{data['id']}' must equal the file name "
+                            f"'{self.path.stem}'", "id", ("id",))
+        return Rubric(
+            rubric_id=data["id"], question=" ".join(data["question"].split()),
+            directive=normalise_directive(data["directive"]),
+            word_limit=data["word_limit"], max_marks=data["max_marks"], dimensions=dimensions,
+            introduction=self.hints(data, "introduction"),
+            conclusion=self.hints(data, "conclusion"),
+            paper=data.get("paper", ""), topic=data.get("topic", ""),
+            source=data.get("source", ""), calibration=data.get("calibration", ""),
+            path=self.path)
+
+    def hints(self, data: dict, key: str) -> Hints:
+        table = data.get(key, {})
+        self.check(table, _HINTS, f"{key}.", (key,))
+        return Hints(hints=tuple(s.strip() for s in table.get("hints", []) if s.strip()),
+                     terms=tuple(s.strip() for s in table.get("terms", []) if s.strip()))
+
+    def dimension(self, i: int, table: dict) -> Dimension:
+        where = (("dimensions", i),)
+        prefix = f"dimensions[{i + 1}]."
+        if not isinstance(table, dict):
+            raise self.fail("must be a [[dimensions]] section", prefix[:-1], where)
+        self.check(table, _DIMENSION, prefix, where)
+        dim_id = table["id"]
+        keywords = []
+        for k, group in enumerate(table["keywords"]):
+            kwhere = where + (("keywords", k),)
+            self.check(group, _KEYWORD, f"{prefix}keywords[{k + 1}].", kwhere)
+            variants = tuple(v.strip() for v in group.get("variants", []))
+            if any(not v for v in variants):
+                raise self.fail("a variant is empty", f"{prefix}keywords[{k + 1}].variants",
+                                kwhere + ("variants",))
+            keywords.append(KeywordGroup(
+                term=group["term"].strip(), variants=variants,
+                weight=float(group.get("weight", 1.0)),
+                case_sensitive=bool(group.get("case_sensitive", False))))
+        points = []
+        for p, point in enumerate(table["points"]):
+            self.check(point, _POINT, f"{prefix}points[{p + 1}].", where + (("points", p),))
+            points.append(ModelPoint(point_id=f"{dim_id}-{p + 1}",
+                                     text=" ".join(point["text"].split()),
+                                     weight=float(point.get("weight", 1.0))))
+        return Dimension(dimension_id=dim_id, title=table["title"].strip(),
+                         weight=float(table.get("weight", 1.0)), advice=table["advice"].strip(),
+                         keywords=tuple(keywords), points=tuple(points))
+
+
+class _LineIndex:
+    """Maps a place in the TOML document, such as (("dimensions", 2), "weight"), to its line."""
+
+    _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-]+)\s*\]\]?")
+    _KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+)\s*=")
+
+    def __init__(self, text: str):
+        self.places: dict[tuple, int] = {}
+        counts: dict[str, int] = {}
+        context: tuple = ()
+        for number, line in enumerate(text.splitlines(), start=1):
+            header = self._HEADER.match(line)
+            if header:
+                brackets, name = header.groups()
+                parts = name.split(".")
+                if brackets == "[[":
+                    counts[name] = counts.get(name, -1) + 1
+                    for child in [n for n in counts if n.startswith(name + ".")]:
+                        del counts[child]
+                context = tuple((p, counts.get(".".join(parts[:j + 1]), 0))
+                                if ".".join(parts[:j + 1]) in counts else p
+                                for j, p in enumerate(parts))
+                self.places.setdefault(context, number)
+                continue
+            key = self._KEY.match(line)
+            if key:
+                self.places.setdefault(context + (key.group(1),), number)
+
+    def find(self, where: tuple) -> int | None:
+        while where:
+            if where in self.places:
+                return self.places[where]
+            where = where[:-1]
+        return None
+
+
+def _is_kind(value, kind: str) -> bool:
+    if kind == "str":
+        return isinstance(value, str)
+    if kind == "int":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "number":
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind == "bool":
+        return isinstance(value, bool)
+    if kind == "list[str]":
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if kind == "table":
+        return isinstance(value, dict)
+    if kind == "tables":
+        return isinstance(value, list) and all(isinstance(v, dict) for v in value)
+    raise AssertionError(kind)
+
+
+def _show(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a section"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
+
+
+def find_rubrics(folder: Path | str) -> list[Path]:
+    """The rubric files in a folder, sorted by name."""
+    return sorted(Path(folder).glob("*.toml"))

@@ -1,0 +1,488 @@
+"""Turn keyword hits and point similarities into dimension scores, checks and marks.
+
+Pure functions over frozen data: no I/O, no fitting. The formula is in the README under
+"How marks are computed"; every constant lives in `settings.Settings`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .directives import (CONTRAST_WORDS, DIRECTIVES, JUDGEMENT_WORDS, REASON_WORDS,
+                         Directive)
+from .models import (AnalysedText, Check, Coverage, DimensionScore, DirectiveReport, Flag,
+                     KeywordHit, LengthReport, PointMatch, Rubric, SentenceFeedback,
+                     StructureReport, Suggestion)
+from .settings import Settings
+
+#: Word-order check: in English a determiner is rarely followed by another function word,
+#: nor a preposition by a preposition, conjunction or auxiliary; in shuffled text they often are.
+_DETERMINERS = frozenset("the a an this these those its their our his her".split())
+_PREPOSITIONS = frozenset("of in on at by for with from into onto upon".split())
+_CONJUNCTIONS = frozenset("and or nor but than".split())
+_AUXILIARIES = frozenset("""is are was were be been being has have had do does did will would
+shall should can could may might must""".split())
+_AFTER_DETERMINER = _DETERMINERS | _PREPOSITIONS | _CONJUNCTIONS | _AUXILIARIES | {"to"}
+_AFTER_PREPOSITION = _PREPOSITIONS | _CONJUNCTIONS | _AUXILIARIES | {"to"}
+_FUNCTION = _DETERMINERS | _PREPOSITIONS | _CONJUNCTIONS | _AUXILIARIES | {"to", "as", "that"}
+_CONCLUSION_CUES = ("conclusion", "conclude", "way forward", "going forward", "in sum",
+                    "to sum up", "overall", "therefore", "thus", "hence", "in the future",
+                    "ahead", "should", "must", "need to", "needs to")
+
+
+@dataclass(frozen=True)
+class SentenceWeights:
+    """How much each sentence may count, and why not fully."""
+
+    weight: np.ndarray                  #: 0..1 per sentence
+    flags: tuple[tuple[str, ...], ...]  #: reasons per sentence
+
+
+def weigh_sentences(text: AnalysedText, question_similarity: np.ndarray, question_stems: set,
+                    settings: Settings) -> SentenceWeights:
+    """Discount fragments, headings, copies of the question and repeated sentences."""
+    weights, flags = [], []
+    seen: list[set] = []
+    for sentence, to_question in zip(text.sentences, question_similarity):
+        reasons: list[str] = []
+        content = {s for s in sentence.stems if s not in _FUNCTION and len(s) > 2}
+        weight = min(1.0, len(sentence.words) / settings.full_sentence_words)
+        if sentence.kind == "heading":
+            weight = min(weight, 0.3)
+        if content and to_question >= settings.question_copy_at and (
+                len(content & question_stems) / len(content) >= 0.6):
+            weight = 0.0
+            reasons.append("repeats the question")
+        if len(content) >= 3 and any(
+                len(content & earlier) / len(content | earlier) >= settings.duplicate_at
+                for earlier in seen):
+            weight = 0.0
+            reasons.append("repeats an earlier sentence")
+        if (len(sentence.words) < settings.fragment_words and sentence.kind != "heading"
+                and weight > 0):
+            reasons.append("a fragment, not a sentence")
+        seen.append(content)
+        weights.append(weight)
+        flags.append(tuple(reasons))
+    return SentenceWeights(np.array(weights, dtype=float), tuple(flags))
+
+
+def fluency(text: AnalysedText, settings: Settings) -> tuple[float, float, float]:
+    """(fluency 0..1, share of words in full sentences, word-order anomaly rate)."""
+    words = [s for s in text.sentences if s.kind != "heading"]
+    total = sum(len(s.words) for s in words) or 1
+    in_prose = sum(len(s.words) for s in words if len(s.words) >= settings.fragment_words)
+    prose_share = in_prose / total
+    openers = anomalies = 0
+    for sentence in words:
+        lowered = [w.lower() for w in sentence.words]
+        for position, word in enumerate(lowered):
+            bad = (_AFTER_DETERMINER if word in _DETERMINERS else
+                   _AFTER_PREPOSITION if word in _PREPOSITIONS else None)
+            if bad is None:
+                continue
+            openers += 1
+            following = lowered[position + 1] if position + 1 < len(lowered) else None
+            if following is None or following in bad:
+                anomalies += 1
+    anomaly = anomalies / openers if openers >= 5 else 0.0
+    prose_factor = min(1.0, prose_share / 0.6)
+    order_factor = float(np.clip(1 - (anomaly - 0.08) / 0.15, 0.0, 1.0))
+    return prose_factor * order_factor, prose_share, anomaly
+
+
+def match_points(rubric: Rubric, similarity: np.ndarray, weights: SentenceWeights,
+                 settings: Settings) -> tuple[PointMatch, ...]:
+    """Each model point's best counted sentence and its coverage."""
+    matches = []
+    effective = similarity * weights.weight[:, None] if len(similarity) else similarity
+    column = 0
+    for dim in rubric.dimensions:
+        for point in dim.points:
+            if len(effective):
+                best = int(np.argmax(effective[:, column]))
+                value = float(effective[best, column])
+            else:
+                best, value = None, 0.0
+            coverage = _ramp(value, settings.point_low, settings.point_high)
+            matches.append(PointMatch(dim.dimension_id, point.point_id, point.text,
+                                      point.weight, value, coverage,
+                                      best if coverage > 0 else None))
+            column += 1
+    return tuple(matches)
+
+
+def score_dimensions(rubric: Rubric, hits: tuple[KeywordHit, ...],
+                     points: tuple[PointMatch, ...], weights: SentenceWeights,
+                     settings: Settings) -> tuple[DimensionScore, ...]:
+    """Keyword and model-point coverage per dimension, and its state."""
+    credit: dict[tuple[str, str], float] = {}
+    for hit in hits:
+        key = (hit.dimension_id, hit.term)
+        credit[key] = max(credit.get(key, 0.0), float(weights.weight[hit.sentence_index]))
+    scores = []
+    for dim in rubric.dimensions:
+        total = sum(g.weight for g in dim.keywords)
+        got = sum(g.weight * credit.get((dim.dimension_id, g.term), 0.0) for g in dim.keywords)
+        keyword_score = min(1.0, got / total / settings.keyword_target) if total else 0.0
+        own = [p for p in points if p.dimension_id == dim.dimension_id]
+        point_total = sum(p.weight for p in own)
+        point_ratio = sum(p.weight * p.coverage for p in own) / point_total if own else 0.0
+        point_score = min(1.0, point_ratio / settings.point_target)
+        score = settings.keyword_share * keyword_score + (1 - settings.keyword_share) * point_score
+        state = (Coverage.COVERED if score >= settings.covered_at else
+                 Coverage.PARTLY if score >= settings.partly_at else Coverage.MISSING)
+        matched = tuple(g.term for g in dim.keywords
+                        if credit.get((dim.dimension_id, g.term), 0.0) > 0)
+        missing = tuple(g.term for g in sorted(dim.keywords, key=lambda g: -g.weight)
+                        if g.term not in matched)
+        scores.append(DimensionScore(dim.dimension_id, dim.title, dim.weight, state, score,
+                                     keyword_score, point_score, matched, missing, dim.advice))
+    return tuple(scores)
+
+
+def sentence_feedback(text: AnalysedText, rubric: Rubric, similarity: np.ndarray,
+                      hits: tuple[KeywordHit, ...], weights: SentenceWeights,
+                      settings: Settings) -> tuple[SentenceFeedback, ...]:
+    """Which dimensions each sentence serves, and where its keywords are."""
+    columns: dict[str, list[int]] = {}
+    column = 0
+    for dim in rubric.dimensions:
+        for _ in dim.points:
+            columns.setdefault(dim.dimension_id, []).append(column)
+            column += 1
+    result = []
+    for sentence in text.sentences:
+        i = sentence.index
+        strength: dict[str, float] = {}
+        for dim_id, cols in columns.items():
+            best = float(similarity[i, cols].max()) if len(similarity) else 0.0
+            if best > settings.point_low + 0.04:
+                strength[dim_id] = best
+        own_hits = [h for h in hits if h.sentence_index == i]
+        for hit in own_hits:
+            strength[hit.dimension_id] = strength.get(hit.dimension_id, 0.0) + 0.1 * hit.weight
+        if weights.weight[i] == 0:
+            strength = {}
+        served = tuple(sorted(strength, key=lambda d: -strength[d])[:2])
+        highlights = tuple((sentence.spans[h.start][0], sentence.spans[h.end - 1][1])
+                           for h in own_hits)
+        result.append(SentenceFeedback(i, sentence.paragraph, sentence.text, sentence.kind,
+                                       served, highlights, weights.flags[i]))
+    return tuple(result)
+
+
+def check_structure(text: AnalysedText, rubric: Rubric, feedback: tuple[SentenceFeedback, ...],
+                    question_similarity: np.ndarray, weights: SentenceWeights) -> StructureReport:
+    """Introduction that frames the question, a body across dimensions, a conclusion."""
+    sentences = [s for s in text.sentences if s.kind != "heading"]
+    headings = " ".join(s.text.lower() for s in text.sentences if s.kind == "heading")
+    if len(sentences) < 3:
+        missing = "The answer is too short to have an introduction, a body and a conclusion."
+        return StructureReport(Check("introduction", False, missing),
+                               Check("body", False, missing),
+                               Check("conclusion", False, missing), 0.0)
+    paragraphs = sorted({s.paragraph for s in sentences})
+    if len(paragraphs) >= 3:
+        intro = [s for s in sentences if s.paragraph == paragraphs[0]]
+        ending = [s for s in sentences if s.paragraph == paragraphs[-1]]
+    else:
+        intro, ending = sentences[:1], sentences[-1:]
+    body = [s for s in sentences if s not in intro and s not in ending]
+    total_words = sum(s.word_count for s in sentences) or 1
+
+    question_terms = {s for s in _content(rubric.question)} | {
+        t for term in rubric.introduction.terms for t in _content(term)}
+    intro_stems = {st for s in intro for st in s.stems}
+    intro_words = sum(s.word_count for s in intro)
+    frames = (len(intro_stems & question_terms) >= 2 or
+              max(question_similarity[s.index] for s in intro) >= 0.15)
+    intro_counts = all(weights.weight[s.index] > 0 for s in intro)
+    hint = rubric.introduction.hints[0] if rubric.introduction.hints else (
+        "Open with one or two sentences that define the subject and state the line you take.")
+    if not intro_counts:
+        introduction = Check("introduction", False,
+                             "The opening repeats the question instead of framing it. " + hint)
+    elif not frames:
+        introduction = Check("introduction", False,
+                             "The opening does not frame the question. " + hint)
+    elif intro_words > 0.4 * total_words:
+        introduction = Check("introduction", False, "The introduction takes "
+                             f"{100 * intro_words // total_words}% of the answer; keep it to "
+                             "two or three sentences and move the detail to the body.")
+    else:
+        introduction = Check("introduction", True,
+                             "The introduction frames the question.")
+
+    body_dims = {d for s in body for d in feedback[s.index].dimension_ids}
+    body_words = sum(s.word_count for s in body)
+    if len(body_dims) >= 2 and body_words >= 0.4 * total_words:
+        body_check = Check("body", True, f"The body develops {len(body_dims)} dimensions of "
+                           "the rubric.")
+    else:
+        body_check = Check("body", False, "The body should develop several dimensions, one "
+                           "paragraph or a few points each, with examples.")
+
+    ending_text = " ".join(s.text.lower() for s in ending) + " " + headings
+    terms = [t.lower() for t in rubric.conclusion.terms] + list(_CONCLUSION_CUES)
+    concludes = (ending and ending[0] not in intro and
+                 any(re.search(rf"\b{re.escape(t)}\b", ending_text) for t in terms))
+    chint = rubric.conclusion.hints[0] if rubric.conclusion.hints else (
+        "End with a short conclusion or way forward that answers the question.")
+    if concludes and all(weights.weight[s.index] > 0 for s in ending):
+        conclusion = Check("conclusion", True, "The answer ends with a conclusion or way "
+                           "forward.")
+    else:
+        conclusion = Check("conclusion", False, "There is no clear conclusion or way forward. "
+                           + chint)
+    met = sum(c.met for c in (introduction, body_check, conclusion))
+    return StructureReport(introduction, body_check, conclusion, met / 3)
+
+
+def check_directive(rubric: Rubric, text: AnalysedText, dimensions: tuple[DimensionScore, ...],
+                    weights: SentenceWeights, question_coverage: float) -> DirectiveReport:
+    """Does the answer do what the directive word asks?"""
+    directive: Directive = DIRECTIVES[rubric.directive]
+    counted = [s for s in text.sentences if weights.weight[s.index] > 0 and s.kind != "heading"]
+    lowered = [{w.lower() for w in s.words} for s in counted]
+    word = rubric.directive.replace("-", " ").capitalize()
+    checks = []
+    touched = [d for d in dimensions if d.state is not Coverage.MISSING]
+    checks.append(Check(
+        "addresses the question", question_coverage >= 0.4,
+        "Engages with the question's own terms." if question_coverage >= 0.4 else
+        "Much of the answer does not engage with what the question asks; answer the "
+        "statement itself."))
+    need = directive.min_dimensions
+    checks.append(Check(
+        f"covers at least {need} dimensions", len(touched) >= need,
+        f"Covers {len(touched)} of {len(dimensions)} dimensions." if len(touched) >= need else
+        f"'{word}' needs breadth: only {len(touched)} of {len(dimensions)} dimensions are "
+        f"touched; cover at least {need}."))
+    specifics = _specifics(counted, rubric)
+    want = directive.examples * 2
+    checks.append(Check(
+        "gives concrete examples", len(specifics) >= want,
+        f"Uses specifics such as {', '.join(sorted(specifics)[:4])}." if len(specifics) >= want
+        else f"'{word}' needs concrete examples (years, figures, named projects, agreements); "
+             f"found {len(specifics)}."))
+    if directive.both_sides:
+        contrast = sum(1 for words in lowered if words & CONTRAST_WORDS)
+        checks.append(Check(
+            "weighs both sides", contrast >= 2,
+            "Brings out limitations as well as strengths." if contrast >= 2 else
+            f"'{word}' asks for both sides: add the limitations, challenges or "
+            "counter-arguments, not only the positives."))
+    if directive.judgement:
+        tail = lowered[-2:] if lowered else []
+        judged = any(words & JUDGEMENT_WORDS for words in tail)
+        checks.append(Check(
+            "ends with a judgement", judged,
+            "Ends with a reasoned judgement." if judged else
+            f"'{word}' asks for your verdict: end with a reasoned judgement."))
+    if directive.listing:
+        bullets = sum(1 for s in counted if s.kind == "bullet")
+        checks.append(Check(
+            "sets points out one by one", bullets >= 3 or len(counted) >= 6,
+            "Points are set out clearly." if bullets >= 3 else
+            f"'{word}' asks for a list: set the points out one by one."))
+    if directive.reasons:
+        reasons = sum(1 for words in lowered if words & REASON_WORDS)
+        checks.append(Check(
+            "gives reasons", reasons >= 2,
+            "Backs its claims with reasons." if reasons >= 2 else
+            f"'{word}' asks for reasons: say why (because, since, as a result)."))
+    met = sum(c.met for c in checks)
+    return DirectiveReport(rubric.directive, directive.asks, tuple(checks), met / len(checks))
+
+
+def check_length(text: AnalysedText, rubric: Rubric, weights: SentenceWeights,
+                 settings: Settings) -> LengthReport:
+    """Words against the limit; repeated sentences and copies of the question do not count."""
+    words = text.word_count
+    counted = sum(s.word_count for s in text.sentences if weights.weight[s.index] > 0)
+    limit = rubric.word_limit
+    ratio = counted / limit
+    tolerance = settings.length_tolerance
+    if ratio < 1 - tolerance:
+        factor = 1 - settings.under_penalty * (1 - tolerance - ratio)
+        verdict = (f"Too short: {counted} counted words against a limit of {limit}; an answer "
+                   f"this short cannot develop the dimensions the question needs.")
+    elif ratio > 1 + tolerance:
+        factor = 1 - settings.over_penalty * (ratio - 1 - tolerance)
+        verdict = (f"Over the limit: {counted} words against {limit} ({ratio:.0%}); in the "
+                   "exam the space runs out and examiners mark down answers that ignore the "
+                   "limit. Cut to the strongest points.")
+    else:
+        factor = 1.0
+        verdict = f"Within the limit: {counted} words against {limit}."
+    if counted < words:
+        verdict += f" ({words - counted} words that repeat the question or earlier sentences " \
+                   "are not counted.)"
+    factor = max(settings.min_length_factor, min(1.0, factor))
+    return LengthReport(words, counted, limit, ratio, factor, verdict)
+
+
+def subject_forms(rubric: Rubric) -> tuple[tuple[str, ...], ...]:
+    """Stem sequences that name the question's subject: its proper nouns and acronyms (other
+    than India, the setting of every question) with the keyword variants that contain them."""
+    from .text import stem, tokenize
+
+    words = tokenize(rubric.question)[0]
+    directive = set(rubric.directive.split("-"))
+    named = {stem(w) for i, w in enumerate(words)
+             if i > 0 and w[:1].isupper() and w.lower() not in _SETTING
+             and w.lower() not in directive and w.lower() not in _FUNCTION
+             and w.lower() not in _GENERIC_NAME_WORDS}
+    forms = {(s,) for s in named}
+    for dim in rubric.dimensions:
+        for group in dim.keywords:
+            group_stems = [tuple(stem(w) for w in tokenize(f)[0]) for f in group.forms]
+            if any(len(g) == 1 and g[0] in named for g in group_stems):
+                forms.update(g for g in group_stems if g)
+    return tuple(sorted(forms))
+
+
+_SETTING = frozenset("india indian indians india's".split())
+_GENERIC_NAME_WORDS = frozenset("""first second new national mission policy council act scheme
+movement north south east west central union state states government ministry board
+commission programme program initiative yojana abhiyan""".split())
+
+
+def subject_share(text: AnalysedText, weights: SentenceWeights, forms, settings=None) -> float:
+    """0..1: how often counted sentences name the question's subject (1 when none is named)."""
+    from .settings import DEFAULT_SETTINGS
+
+    settings = settings or DEFAULT_SETTINGS
+    if not forms:
+        return 1.0
+    mentions = 0
+    words = 0
+    for sentence in text.sentences:
+        if weights.weight[sentence.index] == 0:
+            continue
+        words += sentence.word_count
+        stems = sentence.stems
+        for position in range(len(stems)):
+            for form in forms:
+                if len(form) == 1:
+                    if stems[position].startswith(form[0]):
+                        mentions += 1
+                        break
+                elif tuple(stems[position:position + len(form)]) == form:
+                    mentions += 1
+                    break
+    expected = max(1.0, words * settings.subject_mentions_per_word)
+    return min(1.0, mentions / expected)
+
+
+def answer_flags(dimensions, fluency_parts, weights: SentenceWeights, length: LengthReport,
+                 on_subject: float, rubric: Rubric) -> tuple[Flag, ...]:
+    """Plain-words reasons why an answer scores low that are not about one dimension."""
+    _, prose_share, anomaly = fluency_parts
+    flags = []
+    if prose_share < 0.5:
+        flags.append(Flag("keyword-list", "Mostly keywords or fragments: sentences do not "
+                          "connect the keywords, so they earn little credit."))
+    if anomaly > 0.15:
+        flags.append(Flag("word-order", "The word order does not read as English sentences; "
+                          "jumbled text earns little credit."))
+    copies = sum(1 for f in weights.flags if "repeats the question" in f)
+    if copies:
+        flags.append(Flag("repeats-question", f"{copies} sentence(s) repeat the question; "
+                          "restating the question earns nothing."))
+    repeats = sum(1 for f in weights.flags if "repeats an earlier sentence" in f)
+    if repeats:
+        flags.append(Flag("repeated", f"{repeats} sentence(s) repeat earlier ones; repetition "
+                          "is not counted towards content or length."))
+    if on_subject < 0.5:
+        flags.append(Flag("off-topic", "The answer rarely names the question's subject; check "
+                          "that it answers the question asked, not a neighbouring one."))
+    if length.ratio > 1.2:
+        flags.append(Flag("over-length", length.verdict))
+    elif length.ratio < 0.8:
+        flags.append(Flag("too-short", length.verdict))
+    return tuple(flags)
+
+
+def suggestions(rubric: Rubric, dimensions, structure: StructureReport, length: LengthReport,
+                flags, fluency_value: float, settings: Settings, scale: float,
+                limit: int = 3) -> tuple[Suggestion, ...]:
+    """The changes that would gain the most marks, with the gain the formula gives each."""
+    total_weight = sum(d.weight for d in dimensions)
+    ideas = []
+    for dim in dimensions:
+        if dim.state is Coverage.COVERED and dim.score > 0.9:
+            continue
+        gain = scale * settings.content_share * dim.weight * (1 - dim.score) / total_weight
+        example = ", ".join(dim.missing_terms[:3])
+        verb = "Add" if dim.state is Coverage.MISSING else "Strengthen"
+        text = f"{verb} '{dim.title}': {dim.advice}"
+        if example:
+            text += f" (for example: {example})"
+        ideas.append(Suggestion(gain * max(fluency_value, 0.5), text))
+    for check in (structure.introduction, structure.conclusion):
+        if not check.met:
+            ideas.append(Suggestion(scale * settings.structure_share / 3, check.feedback))
+    if length.factor < 1:
+        ideas.append(Suggestion(scale * (1 - length.factor) * 0.5, length.verdict))
+    codes = {f.code for f in flags}
+    if "keyword-list" in codes or "word-order" in codes:
+        ideas.append(Suggestion(scale * settings.content_share * (1 - fluency_value),
+                                "Write connected sentences that explain each point instead "
+                                "of listing keywords."))
+    ideas.sort(key=lambda s: -s.gain)
+    return tuple(Suggestion(round(s.gain * 2) / 2, s.text) for s in ideas[:limit])
+
+
+def question_coverage(text: AnalysedText, rubric: Rubric, weights: SentenceWeights) -> float:
+    """Share of the question's content words that counted sentences use."""
+    wanted = set(_content(rubric.question)) - set(_content(rubric.directive.replace("-", " ")))
+    if not wanted:
+        return 1.0
+    used = {st for s in text.sentences if weights.weight[s.index] > 0 for st in s.stems}
+    return len(wanted & used) / len(wanted)
+
+
+def repeated_share(text: AnalysedText, weights: SentenceWeights) -> float:
+    """Share of words in sentences that repeat an earlier sentence."""
+    total = sum(s.word_count for s in text.sentences) or 1
+    return sum(s.word_count for s, f in zip(text.sentences, weights.flags)
+               if "repeats an earlier sentence" in f) / total
+
+
+def relevance(feedback: tuple[SentenceFeedback, ...], text: AnalysedText) -> float:
+    """Share of words in sentences that serve at least one dimension."""
+    total = sum(s.word_count for s in text.sentences) or 1
+    return sum(text.sentences[f.index].word_count for f in feedback if f.dimension_ids) / total
+
+
+def _content(text: str) -> list[str]:
+    from .similarity import content_stems
+
+    return content_stems(text)
+
+
+def _specifics(sentences, rubric: Rubric) -> set[str]:
+    common = {w.lower() for w in re.findall(r"[A-Za-z]+", rubric.question)}
+    found = set()
+    for sentence in sentences:
+        for position, word in enumerate(sentence.words):
+            if word[:1].isdigit() or word[:1] in "$\u20b9":
+                found.add(word)
+            elif len(word) >= 2 and word.isupper():
+                found.add(word)
+            elif position > 0 and word[:1].isupper() and word.lower() not in common:
+                found.add(word)
+    return found
+
+
+def _ramp(value: float, low: float, high: float) -> float:
+    return float(np.clip((value - low) / (high - low), 0.0, 1.0))
+
+
+def round_half(value: float) -> float:
+    return round(value * 2) / 2

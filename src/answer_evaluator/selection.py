@@ -1,0 +1,71 @@
+"""Choose the rubric an answer was written for, when the user did not name one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import RubricChoiceError
+from .models import Rubric
+from .rubric import find_rubrics, load_rubric
+
+MIN_SIMILARITY = 0.08   #: below this no rubric fits the answer
+
+
+@dataclass(frozen=True)
+class RubricChoice:
+    rubric: Rubric
+    similarity: float
+    margin: float       #: lead over the runner-up, relative to the best (0..1)
+    reason: str         #: plain words, shown to the user
+
+
+class RubricIndex:
+    """Every rubric of a folder in one TF-IDF space, fitted once, queried per answer."""
+
+    def __init__(self, rubrics: list[Rubric]):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        from .similarity import word_features
+
+        self.rubrics = rubrics
+        documents = [_document(r) for r in rubrics]
+        self.vectorizer = TfidfVectorizer(analyzer=word_features, sublinear_tf=True)
+        self.matrix = self.vectorizer.fit_transform(documents)
+
+    def choose(self, text: str) -> RubricChoice:
+        if len(self.rubrics) == 1:
+            return RubricChoice(self.rubrics[0], 1.0, 1.0, "the only rubric")
+        scores = (self.vectorizer.transform([text]) @ self.matrix.T).toarray()[0]
+        order = scores.argsort()[::-1]
+        best, second = float(scores[order[0]]), float(scores[order[1]])
+        if best < MIN_SIMILARITY:
+            names = ", ".join(r.rubric_id for r in self.rubrics)
+            raise RubricChoiceError(
+                f"no rubric fits this answer (best match '{self.rubrics[order[0]].rubric_id}' "
+                f"at similarity {best:.2f}); name one with --rubric (available: {names})")
+        margin = (best - second) / best if best else 0.0
+        sure = "sure" if margin >= 0.5 else "fairly sure" if margin >= 0.25 else "unsure"
+        reason = (f"chosen automatically, {sure}: similarity {best:.2f}, next best "
+                  f"'{self.rubrics[order[1]].rubric_id}' {second:.2f}")
+        return RubricChoice(self.rubrics[order[0]], best, margin, reason)
+
+
+def load_folder(folder: Path | str) -> list[Rubric]:
+    """All rubrics of a folder (errors name the bad file)."""
+    paths = find_rubrics(folder)
+    if not paths:
+        raise RubricChoiceError(f"{folder}: no rubric files (*.toml) found; name one with "
+                                "--rubric")
+    return [load_rubric(p) for p in paths]
+
+
+def choose_rubric(text: str, folder: Path | str = "rubrics") -> RubricChoice:
+    """The rubric of `folder` most similar to the answer `text`."""
+    return RubricIndex(load_folder(folder)).choose(text)
+
+
+def _document(rubric: Rubric) -> str:
+    keywords = " ".join(f for d in rubric.dimensions for g in d.keywords for f in g.forms)
+    return " ".join([rubric.question, rubric.question, keywords,
+                     " ".join(p.text for p in rubric.points)])

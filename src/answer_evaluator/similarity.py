@@ -1,0 +1,105 @@
+"""TF-IDF similarity between answer sentences and a rubric's model points.
+
+Fit once per rubric (vocabulary and IDF learned on the model points, the question, the
+keywords and a shipped background of exam-style sentences), then transform each answer.
+Two views are combined: word uni- and bigrams on stems without stop words, and character
+3-5-grams within words, which forgive spelling slips and inflections the stemmer misses.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+
+from .models import Rubric
+from .text import stems_of
+
+WORD_SHARE = 0.7             #: weight of the word view; the character view gets the rest
+QUESTION_WORD_FACTOR = 0.35  #: weight kept by features made only of the question's words
+
+
+@lru_cache(maxsize=1)
+def stop_stems() -> frozenset[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(stems_of(" ".join(ENGLISH_STOP_WORDS)))
+
+
+def content_stems(text: str) -> list[str]:
+    """Stems of a text without stop words (module level, so vectorisers pickle)."""
+    stops = stop_stems()
+    return [s for s in stems_of(text) if s not in stops and len(s) > 1 or s[:1].isdigit()]
+
+
+def word_features(text: str) -> list[str]:
+    """Stem unigrams and bigrams of content words."""
+    stems = content_stems(text)
+    return stems + [f"{a} {b}" for a, b in zip(stems, stems[1:])]
+
+
+@lru_cache(maxsize=1)
+def background_sentences() -> tuple[str, ...]:
+    """Exam-style sentences on many topics, shipped with the package, that anchor the IDF."""
+    text = resources.files(__package__).joinpath("data/background.txt").read_text("utf-8")
+    return tuple(line.strip() for line in text.splitlines()
+                 if line.strip() and not line.startswith("#"))
+
+
+class PointSimilarity:
+    """Cosine similarity of any text to each model point of one rubric."""
+
+    def __init__(self, *, word_share: float = WORD_SHARE,
+                 question_factor: float = QUESTION_WORD_FACTOR):
+        self.word_share = word_share
+        self.question_factor = question_factor
+
+    def fit(self, rubric: Rubric, extra_background: tuple[str, ...] = ()) -> "PointSimilarity":
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        points = [p.text for p in rubric.points]
+        keywords = [" ".join(g.forms) for d in rubric.dimensions for g in d.keywords]
+        corpus = points + keywords + [rubric.question] + list(background_sentences()) + list(
+            extra_background)
+        self.words_ = TfidfVectorizer(analyzer=word_features, sublinear_tf=True).fit(corpus)
+        self.chars_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), lowercase=True,
+                                      sublinear_tf=True).fit(corpus)
+        question = set(content_stems(rubric.question))
+        scale = np.ones(len(self.words_.vocabulary_))
+        for feature, column in self.words_.vocabulary_.items():
+            if all(part in question for part in feature.split(" ")):
+                scale[column] = self.question_factor
+        self.word_scale_ = scale
+        self.point_ids_ = tuple(p.point_id for p in rubric.points)
+        self.points_words_, self.points_chars_ = self._vectors(points)
+        self.question_words_, self.question_chars_ = self._vectors(
+            [rubric.question], demote_question=False)
+        return self
+
+    def _vectors(self, texts, *, demote_question: bool = True):
+        from sklearn.preprocessing import normalize
+
+        words = self.words_.transform(texts)
+        if demote_question:
+            words = normalize(words.multiply(self.word_scale_).tocsr())
+        return words, self.chars_.transform(texts)
+
+    def to_points(self, texts: list[str]) -> np.ndarray:
+        """(len(texts), n_points) similarities in 0..1."""
+        if not texts:
+            return np.zeros((0, len(self.point_ids_)))
+        words, chars = self._vectors(texts)
+        return self._combine(words, chars, self.points_words_, self.points_chars_)
+
+    def to_question(self, texts: list[str]) -> np.ndarray:
+        """Similarity of each text to the question itself, with question words at full weight."""
+        if not texts:
+            return np.zeros(0)
+        words, chars = self._vectors(texts, demote_question=False)
+        return self._combine(words, chars, self.question_words_, self.question_chars_)[:, 0]
+
+    def _combine(self, words, chars, other_words, other_chars) -> np.ndarray:
+        word_sim = (words @ other_words.T).toarray()
+        char_sim = (chars @ other_chars.T).toarray()
+        return self.word_share * word_sim + (1 - self.word_share) * char_sim

@@ -1,0 +1,156 @@
+"""Turn answer text into paragraphs, sentences, word tokens and stems, offline.
+
+Uses only NLTK parts that need no downloaded data: the Snowball stemmer and an untrained
+Punkt sentence splitter given the abbreviations of this domain. Each step is a small
+function; `analyse` composes them.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .models import AnalysedText, Sentence
+
+#: Abbreviations after which a full stop does not end a sentence (Punkt's form: lower case,
+#: no final dot).
+ABBREVIATIONS = frozenset("""
+dr mr mrs ms prof sr jr st rs no nos vs etc e.g i.e viz cf approx govt dept art sec ch
+fig vol pp para u.s u.k u.n u.s.a a.d b.c p.m a.m jan feb mar apr jun jul aug sep sept oct
+nov dec est inc ltd co corp bn mn cr sh smt hon gen lt col capt min max ft km
+""".split())
+
+_WORD = re.compile(
+    r"\d+(?:\+\d+)+"                        # 2+2
+    r"|[$\u20b9]?\d+(?:[.,]\d+)*%?[A-Za-z]*"  # 1952, $17.7B, 4%, 2nd
+    r"|[^\W\d_]+(?:'[^\W\d_]+)?"             # words, Japan's (hyphens split: Indo-Pacific)
+)
+_BULLET = re.compile(r"^\s*(?:[-*+>\u2022]|\(?\d{1,2}[.)]|\(?[a-zA-Z][.)]|\(?[ivxIVX]{1,4}[.)])\s+")
+_TERMINAL = (".", "?", "!", ":", ";", '"', "'", ")")
+
+
+@lru_cache(maxsize=1)
+def _sentence_splitter():
+    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
+    params = PunktParameters()
+    params.abbrev_types = set(ABBREVIATIONS)
+    return PunktSentenceTokenizer(params)
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    from nltk.stem.snowball import SnowballStemmer
+
+    return SnowballStemmer("english")
+
+
+_BRITISH = (  # (pattern, replacement) applied before stemming so both spellings meet
+    (re.compile(r"is(ation|ations|e|ed|es|ing|er|ers)$"), r"iz\1"),
+    (re.compile(r"ys(e|ed|es|ing)$"), r"yz\1"),
+    (re.compile(r"(labo|neighbo|favo|behavio|hono|colo|harbo|vapo|rumo|humo|endeavo)ur"), r"\1r"),
+    (re.compile(r"^(defen|offen|licen|preten)ce(s?)$"), r"\1se\2"),
+    (re.compile(r"^(cent|met|theat|fib|lit)re(s?)$"), r"\1er\2"),
+    (re.compile(r"^programme(s?)$"), r"program\1"),
+)
+_NOT_BRITISH = frozenset("""
+exercise exercised exercises exercising enterprise enterprises otherwise promise promised
+promises compromise compromised compromises premise premises advertise advertised advertising
+expertise franchise franchises supervise supervised supervising surprise surprised surprises
+comprise comprised comprises comprising devise devised revise revised revising revision
+televise televised improvise improvised precise concise merchandise chastise excise demise
+paradise treatise disguise disguised raise raised raises raising praise praised cruise
+noise poise bruise despise arise arises arising rise rises rising wise likewise clockwise
+anise base based bases vise ise franchise reprise incise incised circumcise
+""".split())
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Lower-cased Snowball stem of one word token, British and American spellings merged."""
+    lowered = word.lower()
+    if not lowered[:1].isalpha():
+        return lowered
+    if len(lowered) > 5 and lowered not in _NOT_BRITISH:
+        for pattern, replacement in _BRITISH:
+            lowered = pattern.sub(replacement, lowered)
+    return _stemmer().stem(lowered)
+
+
+def tokenize(text: str) -> tuple[tuple[str, ...], tuple[tuple[int, int], ...]]:
+    """Word tokens and their character spans; hyphenated words split into parts."""
+    found = list(_WORD.finditer(text))
+    return tuple(m.group() for m in found), tuple(m.span() for m in found)
+
+
+def stems_of(text: str) -> tuple[str, ...]:
+    """The stems of every word token of `text`."""
+    return tuple(stem(w) for w in tokenize(text)[0])
+
+
+def count_words(text: str) -> int:
+    """Words as an examiner counts them: runs of non-space holding a letter or digit."""
+    return sum(1 for chunk in text.split() if any(ch.isalnum() for ch in chunk))
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of one block of prose, keeping abbreviations such as Dr., U.S., Rs. intact."""
+    return [s.strip() for s in _sentence_splitter().tokenize(text) if s.strip()]
+
+
+def split_blocks(paragraph: str) -> list[tuple[str, str]]:
+    """(kind, text) blocks of one paragraph: bullets, headings, and runs of prose lines."""
+    lines = [line for line in paragraph.split("\n") if line.strip()]
+    blocks: list[tuple[str, str]] = []
+    prose: list[str] = []
+
+    def flush():
+        if prose:
+            blocks.append(("sentence", " ".join(prose)))
+            prose.clear()
+
+    for i, line in enumerate(lines):
+        marker = _BULLET.match(line)
+        if marker and len(line) > marker.end():
+            flush()
+            blocks.append(("bullet", line[marker.end():].strip()))
+        elif _is_heading(line, is_last=i == len(lines) - 1):
+            flush()
+            blocks.append(("heading", line.strip().rstrip(":").strip()))
+        elif blocks and blocks[-1][0] == "bullet" and not prose and not _ends_sentence(blocks[-1][1]):
+            blocks[-1] = ("bullet", blocks[-1][1] + " " + line.strip())   # wrapped bullet line
+        else:
+            prose.append(line.strip())
+    flush()
+    return blocks
+
+
+def analyse(text: str) -> AnalysedText:
+    """Paragraphs -> blocks -> sentences -> tokens -> stems."""
+    sentences: list[Sentence] = []
+    paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
+    for p_index, paragraph in enumerate(paragraphs):
+        for kind, block in split_blocks(paragraph):
+            pieces = [block] if kind == "heading" else split_sentences(block)
+            for piece in pieces:
+                words, spans = tokenize(piece)
+                if not words:
+                    continue
+                sentences.append(Sentence(
+                    index=len(sentences), paragraph=p_index, text=piece, kind=kind,
+                    words=words, stems=tuple(stem(w) for w in words), spans=spans,
+                    word_count=count_words(piece)))
+    return AnalysedText(text=text, sentences=tuple(sentences), paragraph_count=len(paragraphs),
+                        word_count=sum(s.word_count for s in sentences))
+
+
+def _ends_sentence(line: str) -> bool:
+    return line.rstrip().endswith(_TERMINAL)
+
+
+def _is_heading(line: str, *, is_last: bool) -> bool:
+    stripped = line.strip()
+    if stripped.endswith(":") and count_words(stripped) <= 8:
+        return True
+    return (not is_last and not _ends_sentence(stripped) and count_words(stripped) <= 6
+            and stripped[:1].isupper())
