@@ -45,10 +45,13 @@ class Evaluator:
         fluency_value = fluency_parts[0]
         total_weight = sum(d.weight for d in dimensions)
         coverage = sum(d.weight * d.score for d in dimensions) / total_weight
-        on_subject = subject_share(text, weights, self.subject)
+        keyword_breadth = sum(d.keyword_score for d in dimensions) / len(dimensions)
+        on_subject = max(subject_share(text, weights, self.subject, settings),
+                         min(1.0, keyword_breadth / settings.subject_keywords))
         repeated = repeated_share(text, weights)
-        content = (fluency_value * min(1.0, coverage / settings.content_target)
-                   * (settings.off_subject_floor + (1 - settings.off_subject_floor) * on_subject)
+        content = (fluency_value * coverage ** settings.coverage_exponent
+                   * (settings.off_subject_floor
+                      + (1 - settings.off_subject_floor) * on_subject ** 2)
                    * (1 - settings.repetition_penalty * repeated))
         structure = check_structure(text, rubric, feedback, to_question, weights)
         directive = check_directive(rubric, text, dimensions, weights,

@@ -41,6 +41,15 @@ class SentenceWeights:
     flags: tuple[tuple[str, ...], ...]  #: reasons per sentence
 
 
+def is_list_like(sentence) -> bool:
+    """A run of comma-separated terms with hardly any function words: a keyword list."""
+    words = len(sentence.words)
+    separators = sentence.text.count(",") + sentence.text.count(";")
+    function = sum(1 for w in sentence.words if w.lower() in _FUNCTION)
+    return words >= 5 and separators >= 3 and separators / words >= 0.25 and (
+        function / words < 0.15)
+
+
 def weigh_sentences(text: AnalysedText, question_similarity: np.ndarray, question_stems: set,
                     settings: Settings) -> SentenceWeights:
     """Discount fragments, headings, copies of the question and repeated sentences."""
@@ -52,6 +61,9 @@ def weigh_sentences(text: AnalysedText, question_similarity: np.ndarray, questio
         weight = min(1.0, len(sentence.words) / settings.full_sentence_words)
         if sentence.kind == "heading":
             weight = min(weight, 0.3)
+        elif is_list_like(sentence):
+            weight = min(weight, 0.3)
+            reasons.append("a list of terms, not a sentence")
         if content and to_question >= settings.question_copy_at and (
                 len(content & question_stems) / len(content) >= 0.6):
             weight = 0.0
@@ -74,7 +86,8 @@ def fluency(text: AnalysedText, settings: Settings) -> tuple[float, float, float
     """(fluency 0..1, share of words in full sentences, word-order anomaly rate)."""
     words = [s for s in text.sentences if s.kind != "heading"]
     total = sum(len(s.words) for s in words) or 1
-    in_prose = sum(len(s.words) for s in words if len(s.words) >= settings.fragment_words)
+    in_prose = sum(len(s.words) for s in words
+                   if len(s.words) >= settings.fragment_words and not is_list_like(s))
     prose_share = in_prose / total
     openers = anomalies = 0
     for sentence in words:
@@ -353,7 +366,8 @@ commission programme program initiative yojana abhiyan""".split())
 
 
 def subject_share(text: AnalysedText, weights: SentenceWeights, forms, settings=None) -> float:
-    """0..1: how often counted sentences name the question's subject (1 when none is named)."""
+    """0..1: whether counted sentences name the question's subject at least twice (once in a
+    short answer); 1 when the question names no subject."""
     from .settings import DEFAULT_SETTINGS
 
     settings = settings or DEFAULT_SETTINGS
@@ -375,7 +389,7 @@ def subject_share(text: AnalysedText, weights: SentenceWeights, forms, settings=
                 elif tuple(stems[position:position + len(form)]) == form:
                     mentions += 1
                     break
-    expected = max(1.0, words * settings.subject_mentions_per_word)
+    expected = 1 if words < settings.subject_mentions_words else 2
     return min(1.0, mentions / expected)
 
 

@@ -17,11 +17,12 @@ class Settings:
     partly_at: float = 0.2           #: ... and from which it is "partly covered"
     full_sentence_words: int = 6     #: a sentence this long counts fully; shorter ones pro rata
     fragment_words: int = 5          #: sentences shorter than this are fragments (keyword lists)
-    subject_mentions_per_word: float = 1 / 60   #: mentions of the question's subject expected
-    off_subject_floor: float = 0.25  #: content kept by an answer that never names the subject
+    subject_mentions_words: int = 120  #: from this length the subject should be named twice
+    subject_keywords: float = 0.5    #: mean keyword score that shows an answer is on subject
+    off_subject_floor: float = 0.1   #: content kept by an answer that is not on the subject
     repetition_penalty: float = 0.5  #: content lost per unit share of words in repeated sentences
     # quality
-    content_target: float = 0.7      #: weighted dimension coverage that earns full content credit
+    coverage_exponent: float = 0.8   #: < 1: the first dimensions covered count a little more
     content_share: float = 0.8
     structure_share: float = 0.1
     directive_share: float = 0.1

@@ -1,0 +1,1 @@
+"""Sub-commands of `evaluate` other than grading: each module has `main(argv) -> int`."""
