@@ -412,7 +412,7 @@ def answer_flags(dimensions, fluency_parts, weights: SentenceWeights, length: Le
     if repeats:
         flags.append(Flag("repeated", f"{repeats} sentence(s) repeat earlier ones; repetition "
                           "is not counted towards content or length."))
-    if on_subject < 0.5:
+    if on_subject < 0.75:
         flags.append(Flag("off-topic", "The answer rarely names the question's subject; check "
                           "that it answers the question asked, not a neighbouring one."))
     if length.ratio > 1.2:

@@ -1,0 +1,79 @@
+"""The HTML report: escaped, self-contained, never overwritten silently, and checked in Chromium."""
+
+import re
+
+import pytest
+
+from answer_evaluator import answer_from_text, render_report
+from answer_evaluator.report import environment, write_new
+from conftest import screenshot_is_blank
+
+EVIL = ("India and Japan upgraded ties in 2014 under Modi and Abe. <script>alert('xss')</script> "
+        "Japan funds the Delhi Metro & the bullet train. <img src=x onerror=alert(1)> "
+        "The Quad and the 2+2 dialogue deepen defence ties with Japan. </p><b>bold</b>")
+
+
+@pytest.fixture(scope="module")
+def evil_html(india_japan_evaluator):
+    return render_report(india_japan_evaluator.evaluate(answer_from_text(EVIL, name="<evil>")))
+
+
+def test_autoescape_is_on_for_j2_templates():
+    assert environment().autoescape is True or environment().autoescape("x.html.j2")
+
+
+def test_answer_text_cannot_inject_markup(evil_html):
+    assert "<script>" not in evil_html and "<img" not in evil_html and "<b>bold" not in evil_html
+    assert "&lt;script&gt;alert(&#39;xss&#39;)&lt;/script&gt;" in evil_html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in evil_html
+    assert "&lt;evil&gt;" in evil_html
+
+
+def test_report_is_self_contained(evil_html):
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", evil_html)
+    assert "<link" not in evil_html and "@import" not in evil_html
+    assert "<style>" in evil_html and "<svg" in evil_html
+    assert "<script" not in evil_html                          # readable without JavaScript
+    assert 'name="viewport"' in evil_html and "@media print" in evil_html
+
+
+def test_report_shows_what_a_candidate_needs(sample_evaluations):
+    html = render_report(sample_evaluations["average"])
+    evaluation = sample_evaluations["average"]
+    assert evaluation.question in html.replace("&#39;", "'")
+    assert f"{evaluation.marks:g}" in html and "/ 250 words" in html
+    for dimension in evaluation.dimensions:
+        assert dimension.title.replace("&", "&amp;") in html
+    assert "serves no dimension" in html or all(s.dimension_ids for s in evaluation.sentences)
+    assert "What would gain the most marks" in html
+    assert "Directive: Elaborate" in html
+
+
+def test_write_new_never_overwrites_silently(tmp_path):
+    target = tmp_path / "reports" / "a.html"
+    assert write_new(target, "one") == target
+    second = write_new(target, "two")
+    assert second.name == "a-2.html" and target.read_text() == "one"
+    assert write_new(target, "three").name == "a-3.html"
+    assert write_new(target, "forced", force=True) == target and target.read_text() == "forced"
+    assert not list(target.parent.glob(".*.part"))             # no temporary files left
+
+
+@pytest.mark.parametrize("width", [1200, 375])
+def test_report_renders_in_chromium(browser, tmp_path, sample_evaluations, evil_html, width):
+    evaluation = sample_evaluations["average"]
+    path = tmp_path / "average.html"
+    path.write_text(render_report(evaluation), encoding="utf-8")
+    page = browser.open(path, width=width)
+    assert page.errors == []
+    assert page.count("#dimensions tbody tr") == len(evaluation.dimensions)
+    assert not screenshot_is_blank(page.screenshot)
+    overflow = page.page.evaluate("document.documentElement.scrollWidth")
+    assert overflow <= width + 1, "the page must fit the screen without sideways scrolling"
+
+    evil = tmp_path / "evil.html"
+    evil.write_text(evil_html, encoding="utf-8")
+    page = browser.open(evil, width=width)
+    assert page.errors == []                                    # no alert dialog, no errors
+    assert "<script>alert('xss')</script>" in page.text(".answer")
+    assert page.count(".answer script, .answer img, .answer b") == 0

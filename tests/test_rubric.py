@@ -1,0 +1,114 @@
+"""Loading rubrics: the shipped ones load; a malformed one fails with its file, field and line."""
+
+import pytest
+
+from answer_evaluator.errors import RubricError
+from answer_evaluator.rubric import load_rubric, parse_rubric
+from conftest import INDIA_JAPAN, RUBRICS
+
+VALID = '''\
+id = "tiny"
+question = "Discuss the Quad."
+directive = "discuss"
+word_limit = 150
+max_marks = 10
+
+[[dimensions]]
+id = "quad"
+title = "The Quad"
+weight = 1.0
+advice = "Name the members."
+
+  [[dimensions.keywords]]
+  term = "Quad"
+  variants = ["Quadrilateral Security Dialogue"]
+
+  [[dimensions.points]]
+  text = "The Quad brings India, Japan, Australia and the US together."
+
+[[dimensions]]
+id = "limits"
+title = "Limits"
+advice = "Say what it cannot do."
+
+  [[dimensions.keywords]]
+  term = "not an alliance"
+  weight = 2
+
+  [[dimensions.points]]
+  text = "The Quad is not a military alliance."
+'''
+
+
+def test_the_india_japan_rubric_meets_the_brief():
+    rubric = load_rubric(INDIA_JAPAN)
+    assert rubric.rubric_id == "india-japan-partnership"
+    assert rubric.directive == "elaborate" and rubric.word_limit == 250 and rubric.max_marks == 15
+    assert len(rubric.dimensions) >= 7
+    assert sum(len(d.keywords) for d in rubric.dimensions) >= 30
+    assert len(rubric.points) >= 20
+    assert rubric.introduction.hints and rubric.conclusion.hints
+
+
+@pytest.mark.parametrize("path", sorted(RUBRICS.glob("*.toml")), ids=lambda p: p.stem)
+def test_every_shipped_rubric_loads(path):
+    rubric = load_rubric(path)
+    assert rubric.rubric_id == path.stem
+    assert all(d.keywords and d.points for d in rubric.dimensions)
+
+
+def test_a_valid_rubric_parses_with_defaults():
+    rubric = parse_rubric(VALID)
+    assert [d.dimension_id for d in rubric.dimensions] == ["quad", "limits"]
+    assert rubric.dimensions[1].weight == 1.0
+    assert rubric.dimensions[1].keywords[0].weight == 2.0
+    assert rubric.points[0].point_id == "quad-1"
+
+
+def _broken(old: str, new: str) -> str:
+    assert old in VALID
+    return VALID.replace(old, new, 1)
+
+
+@pytest.mark.parametrize("text, field, line, message", [
+    (_broken('weight = 1.0\nadvice', 'wieght = 1.0\nadvice'), "dimensions[1].wieght", 10,
+     "unknown field 'wieght' (did you mean 'weight'?)"),
+    (_broken("weight = 2", "weight = -2"), "dimensions[2].keywords[1].weight", 27,
+     "must be greater than 0, got -2"),
+    (_broken('word_limit = 150', 'word_limit = "150"'), "word_limit", 4,
+     "must be a whole number, got '150'"),
+    (_broken('directive = "discuss"', 'directive = "disscuss"'), "directive", 3,
+     "did you mean 'discuss'?"),
+    (_broken('advice = "Say what it cannot do."\n', ''), "dimensions[2].advice", 20,
+     "the required field 'advice' is missing"),
+    (_broken('  [[dimensions.points]]\n  text = "The Quad is not a military alliance."\n', ''),
+     "dimensions[2].points", 20, "the required field 'points' is missing"),
+    (_broken('id = "limits"', 'id = "quad"'), "dimensions[2].id", 21, "used twice"),
+    (_broken('variants = ["Quadrilateral Security Dialogue"]', 'variants = ["Quad", ""]'),
+     "dimensions[1].keywords[1].variants", 15, "a variant is empty"),
+    (_broken('id = "tiny"', 'id = "Tiny Rubric"'), "id", 1, "lower-case letters"),
+], ids=lambda v: v if isinstance(v, str) and v.startswith(("dim", "word", "direc", "id")) else "")
+def test_malformed_rubrics_name_field_and_line(text, field, line, message):
+    with pytest.raises(RubricError) as caught:
+        parse_rubric(text)
+    error = caught.value
+    assert error.field == field
+    assert error.line == line
+    assert message in str(error)
+
+
+def test_toml_syntax_errors_give_the_line(tmp_path):
+    path = tmp_path / "tiny.toml"
+    path.write_text(_broken('title = "Limits"', 'title = "Limits'))
+    with pytest.raises(RubricError, match=r"tiny.toml, line 22: is not valid TOML"):
+        load_rubric(path)
+
+
+def test_file_name_must_match_id_and_missing_file_is_clear(tmp_path):
+    path = tmp_path / "other.toml"
+    path.write_text(VALID)
+    with pytest.raises(RubricError, match=r"other.toml, line 1, field 'id': the id 'tiny' must "
+                                          r"equal the file name 'other'"):
+        load_rubric(path)
+    with pytest.raises(RubricError, match="no such rubric file"):
+        load_rubric(tmp_path / "missing.toml")

@@ -1,0 +1,61 @@
+"""Sentence splitting, tokenising, stemming and word counting, offline."""
+
+import pytest
+
+from answer_evaluator.text import analyse, count_words, stem, stems_of, split_sentences
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Dr. Abe met Mr. Modi. They agreed.", 2),
+    ("The U.S. and Japan are allies. India is not.", 2),
+    ("Japan lent Rs. 500 crore in 1958. It was the first loan.", 2),
+    ("The 2+2 dialogue began in 2018. It meets yearly.", 2),
+    ("Trade was $17.7B in FY24. Imports were $5.1B.", 2),
+    ("Partners e.g. Australia, i.e. a Quad member, agree. Fine.", 2),
+    ("One. Two! Three? Four.", 4),
+])
+def test_sentence_split_keeps_abbreviations(text, expected):
+    assert len(split_sentences(text)) == expected
+
+
+def test_bullets_numbered_lists_and_headings_are_their_own_units():
+    text = ("Introduction\nIndia and Japan are partners.\n\nKey areas:\n- Defence: JIMEX exercises\n"
+            "- Economy: Delhi Metro and\n  the bullet train.\n1. Quad\n2) SCRI and supply chains.\n"
+            "(a) AAGC in Africa\n\nIn conclusion, ties will grow.")
+    analysed = analyse(text)
+    kinds = [(s.kind, s.text) for s in analysed.sentences]
+    assert ("heading", "Introduction") in kinds
+    assert ("heading", "Key areas") in kinds
+    assert ("bullet", "Defence: JIMEX exercises") in kinds
+    assert ("bullet", "Economy: Delhi Metro and the bullet train.") in kinds   # wrapped line
+    assert ("bullet", "Quad") in kinds and ("bullet", "SCRI and supply chains.") in kinds
+    assert ("bullet", "AAGC in Africa") in kinds
+    assert analysed.paragraph_count == 3
+    assert analysed.sentences[-1].text == "In conclusion, ties will grow."
+
+
+def test_word_count_is_an_examiners_count():
+    assert count_words("Indo-Pacific ties, 2+2 talks and $17.7B trade - growing!") == 8
+    text = "- Quad\n- FOIP and SCRI\n\n1. The bullet train."
+    assert analyse(text).word_count == 7     # bullet markers are not words
+
+
+@pytest.mark.parametrize("british, american", [
+    ("defence", "defense"), ("organisation", "organization"), ("modernise", "modernize"),
+    ("labour", "labor"), ("analyse", "analyze"), ("programme", "program"),
+    ("centre", "center"), ("neighbourhood", "neighborhood"),
+])
+def test_british_and_american_spellings_share_a_stem(british, american):
+    assert stem(british) == stem(american)
+
+
+def test_stemming_joins_inflections_but_not_different_words():
+    assert stem("investments") == stem("investment") == stem("investing")
+    assert stem("exercises") == stem("exercise") == "exercis"   # not taken for British -ise
+    assert stem("strategic") != stem("strategy")
+    assert stems_of("Japan's Quad-partners") == ("japan", "quad", "partner")
+
+
+def test_analyse_handles_text_without_sentences():
+    analysed = analyse("   ")
+    assert analysed.sentences == () and analysed.word_count == 0
