@@ -22,6 +22,16 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first
                   "--disable-sync"]
 
 
+def pytest_configure(config):
+    """Run every test with NLTK's data path pointing at an empty folder: nothing the
+    package does may need downloaded NLTK data."""
+    empty = Path(tempfile.mkdtemp(prefix="nltk-data-empty-"))
+    os.environ["NLTK_DATA"] = str(empty)
+    import nltk.data
+
+    nltk.data.path[:] = [str(empty)]
+
+
 @pytest.fixture(scope="session")
 def india_japan():
     from answer_evaluator import load_rubric
