@@ -29,13 +29,27 @@ class Evaluator:
 
     def evaluate(self, answer: Answer | str, *, rubric_choice: str = "") -> Evaluation:
         """Grade one answer (an `Answer`, or plain text) against the rubric."""
-        if isinstance(answer, str):
-            answer = answer_from_text(answer)
+        return self.evaluate_many([answer], rubric_choices=[rubric_choice])[0]
+
+    def evaluate_many(self, answers, *, rubric_choices=None) -> list[Evaluation]:
+        """Grade several answers; exactly `[evaluate(a) for a in answers]`, but the sentences
+        of all of them go through the TF-IDF vectorisers in one call (faster for a batch)."""
+        answers = [answer_from_text(a) if isinstance(a, str) else a for a in answers]
+        choices = list(rubric_choices) if rubric_choices is not None else [""] * len(answers)
+        texts = [analyse(a.text) for a in answers]
+        to_points, to_question = self.similarity.to_points_and_question(
+            [s.text for text in texts for s in text.sentences])
+        evaluations, start = [], 0
+        for answer, text, choice in zip(answers, texts, choices):
+            end = start + len(text.sentences)
+            evaluations.append(self._evaluate(answer, text, to_points[start:end],
+                                              to_question[start:end], choice))
+            start = end
+        return evaluations
+
+    def _evaluate(self, answer: Answer, text, to_points, to_question,
+                  rubric_choice: str) -> Evaluation:
         rubric, settings = self.rubric, self.settings
-        text = analyse(answer.text)
-        texts = [s.text for s in text.sentences]
-        to_points = self.similarity.to_points(texts)
-        to_question = self.similarity.to_question(texts)
         weights = weigh_sentences(text, to_question, self.question_stems, settings)
         hits = self.keywords.match(text)
         points = match_points(rubric, to_points, weights, settings)
@@ -55,7 +69,7 @@ class Evaluator:
                    * (1 - settings.repetition_penalty * repeated))
         structure = check_structure(text, rubric, feedback, to_question, weights)
         directive = check_directive(rubric, text, dimensions, weights,
-                                    question_coverage(text, rubric, weights))
+                                    question_coverage(text, rubric, weights), fluency_value)
         length = check_length(text, rubric, weights, settings)
         gate = min(1.0, content / settings.relevance_floor)
         quality = (settings.content_share * content

@@ -214,14 +214,16 @@ def check_structure(text: AnalysedText, rubric: Rubric, feedback: tuple[Sentence
     frames = (len(intro_stems & question_terms) >= 2 or
               max(question_similarity[s.index] for s in intro) >= 0.15)
     intro_counts = all(weights.weight[s.index] > 0 for s in intro)
+    intro_is_prose = any(weights.weight[s.index] >= 0.8 for s in intro)
     hint = rubric.introduction.hints[0] if rubric.introduction.hints else (
         "Open with one or two sentences that define the subject and state the line you take.")
     if not intro_counts:
         introduction = Check("introduction", False,
                              "The opening repeats the question instead of framing it. " + hint)
-    elif not frames:
+    elif not frames or not intro_is_prose:
         introduction = Check("introduction", False,
-                             "The opening does not frame the question. " + hint)
+                             "The opening does not frame the question in a full sentence. "
+                             + hint)
     elif intro_words > 0.4 * total_words:
         introduction = Check("introduction", False, "The introduction takes "
                              f"{100 * intro_words // total_words}% of the answer; keep it to "
@@ -230,7 +232,8 @@ def check_structure(text: AnalysedText, rubric: Rubric, feedback: tuple[Sentence
         introduction = Check("introduction", True,
                              "The introduction frames the question.")
 
-    body_dims = {d for s in body for d in feedback[s.index].dimension_ids}
+    body_dims = {d for s in body if weights.weight[s.index] >= 0.5
+                 for d in feedback[s.index].dimension_ids}
     body_words = sum(s.word_count for s in body)
     if len(body_dims) >= 2 and body_words >= 0.4 * total_words:
         body_check = Check("body", True, f"The body develops {len(body_dims)} dimensions of "
@@ -241,7 +244,8 @@ def check_structure(text: AnalysedText, rubric: Rubric, feedback: tuple[Sentence
 
     ending_text = " ".join(s.text.lower() for s in ending) + " " + headings
     terms = [t.lower() for t in rubric.conclusion.terms] + list(_CONCLUSION_CUES)
-    concludes = (ending and ending[0] not in intro and
+    concludes = (ending and ending[0] not in intro
+                 and any(weights.weight[s.index] >= 0.8 for s in ending) and
                  any(re.search(rf"\b{re.escape(t)}\b", ending_text) for t in terms))
     chint = rubric.conclusion.hints[0] if rubric.conclusion.hints else (
         "End with a short conclusion or way forward that answers the question.")
@@ -256,10 +260,11 @@ def check_structure(text: AnalysedText, rubric: Rubric, feedback: tuple[Sentence
 
 
 def check_directive(rubric: Rubric, text: AnalysedText, dimensions: tuple[DimensionScore, ...],
-                    weights: SentenceWeights, question_coverage: float) -> DirectiveReport:
+                    weights: SentenceWeights, question_coverage: float,
+                    fluency_value: float = 1.0) -> DirectiveReport:
     """Does the answer do what the directive word asks?"""
     directive: Directive = DIRECTIVES[rubric.directive]
-    counted = [s for s in text.sentences if weights.weight[s.index] > 0 and s.kind != "heading"]
+    counted = [s for s in text.sentences if weights.weight[s.index] >= 0.5 and s.kind != "heading"]
     lowered = [{w.lower() for w in s.words} for s in counted]
     word = rubric.directive.replace("-", " ").capitalize()
     checks = []
@@ -269,6 +274,11 @@ def check_directive(rubric: Rubric, text: AnalysedText, dimensions: tuple[Dimens
         "Engages with the question's own terms." if question_coverage >= 0.4 else
         "Much of the answer does not engage with what the question asks; answer the "
         "statement itself."))
+    checks.append(Check(
+        "argues in connected sentences", fluency_value >= 0.6,
+        "Writes in connected sentences." if fluency_value >= 0.6 else
+        f"'{word}' asks for an argument: keywords and fragments do not explain anything; "
+        "write sentences that connect them."))
     need = directive.min_dimensions
     checks.append(Check(
         f"covers at least {need} dimensions", len(touched) >= need,
