@@ -85,9 +85,12 @@ def test_sentences_show_what_they_serve(sample_evaluations):
     served = [s for s in strong.sentences if s.dimension_ids]
     assert len(served) >= 0.7 * len([s for s in strong.sentences if s.kind != "heading"])
     assert any(s.highlights for s in strong.sentences)
+    from answer_evaluator.settings import DEFAULT_SETTINGS
+
     for point in strong.points:
-        if point.coverage > 0:
-            assert point.sentence_index is not None
+        hit = point.coverage >= DEFAULT_SETTINGS.point_hit
+        assert (point.sentence_index is not None) == hit
+    assert sum(p.sentence_index is not None for p in strong.points) >= len(strong.points) / 2
 
 
 def test_structure_and_directive_feedback(sample_evaluations):

@@ -123,7 +123,7 @@ def match_points(rubric: Rubric, similarity: np.ndarray, weights: SentenceWeight
             coverage = _ramp(value, settings.point_low, settings.point_high)
             matches.append(PointMatch(dim.dimension_id, point.point_id, point.text,
                                       point.weight, value, coverage,
-                                      best if coverage > 0 else None))
+                                      best if coverage >= settings.point_hit else None))
             column += 1
     return tuple(matches)
 

@@ -10,6 +10,7 @@ class Settings:
     # model points: similarity -> coverage
     point_low: float = 0.1          #: similarity at or below which a point is not covered at all
     point_high: float = 0.36         #: similarity at or above which a point is fully covered
+    point_hit: float = 0.25          #: coverage from which a sentence is said to make the point
     point_target: float = 0.5        #: share of a dimension's point weight that earns it full credit
     keyword_target: float = 0.5      #: share of a dimension's keyword weight that earns it full credit
     keyword_share: float = 0.4       #: weight of keywords in a dimension's score (points get the rest)
