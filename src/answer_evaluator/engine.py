@@ -7,7 +7,7 @@ from .models import Answer, Evaluation, Rubric
 from .reading import answer_from_text
 from .scoring import (answer_flags, check_directive, check_length, check_structure, fluency,
                       match_points, question_coverage, round_half,
-                      repeated_share, score_dimensions, sentence_feedback, subject_forms, subject_share,
+                      repeated_share, rival_subject, score_dimensions, sentence_feedback, subject_forms, subject_share,
                       suggestions, weigh_sentences)
 from .settings import DEFAULT_SETTINGS, Settings
 from .similarity import PointSimilarity, content_stems
@@ -60,8 +60,10 @@ class Evaluator:
         total_weight = sum(d.weight for d in dimensions)
         coverage = sum(d.weight * d.score for d in dimensions) / total_weight
         keyword_breadth = sum(d.keyword_score for d in dimensions) / len(dimensions)
+        rival = rival_subject(text, self.subject)
         on_subject = max(subject_share(text, weights, self.subject, settings),
                          min(1.0, keyword_breadth / settings.subject_keywords))
+        on_subject *= rival.focus if rival else 1.0
         repeated = repeated_share(text, weights)
         content = (fluency_value * coverage ** settings.coverage_exponent
                    * (settings.off_subject_floor
@@ -92,7 +94,8 @@ class Evaluator:
             marks = round_half(rubric.max_marks * max(0.0, min(1.0, share)))
         else:
             marks = round_half(scale * quality * length.factor)
-        flags = answer_flags(dimensions, fluency_parts, weights, length, on_subject, rubric)
+        flags = answer_flags(dimensions, fluency_parts, weights, length, on_subject, rubric,
+                             rival)
         advice = suggestions(rubric, dimensions, structure, length, flags, fluency_value,
                              settings, scale * length.factor)
         return Evaluation(

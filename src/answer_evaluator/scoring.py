@@ -50,11 +50,15 @@ def is_list_like(sentence) -> bool:
         function / words < 0.15)
 
 
+_NEAR_DUPLICATE_WINDOW = 100   #: earlier sentences compared for near-duplicates (exact: all)
+
+
 def weigh_sentences(text: AnalysedText, question_similarity: np.ndarray, question_stems: set,
                     settings: Settings) -> SentenceWeights:
     """Discount fragments, headings, copies of the question and repeated sentences."""
     weights, flags = [], []
-    seen: list[set] = []
+    seen: list[frozenset] = []
+    exact: set[frozenset] = set()
     for sentence, to_question in zip(text.sentences, question_similarity):
         reasons: list[str] = []
         content = {s for s in sentence.stems if s not in _FUNCTION and len(s) > 2}
@@ -68,11 +72,13 @@ def weigh_sentences(text: AnalysedText, question_similarity: np.ndarray, questio
                 len(content & question_stems) / len(content) >= 0.6):
             weight = 0.0
             reasons.append("repeats the question")
-        if len(content) >= 3 and any(
+        content = frozenset(content)
+        if len(content) >= 3 and (content in exact or any(
                 len(content & earlier) / len(content | earlier) >= settings.duplicate_at
-                for earlier in seen):
+                for earlier in seen[-_NEAR_DUPLICATE_WINDOW:])):
             weight = 0.0
             reasons.append("repeats an earlier sentence")
+        exact.add(content)
         if (len(sentence.words) < settings.fragment_words and sentence.kind != "heading"
                 and weight > 0):
             reasons.append("a fragment, not a sentence")
@@ -167,6 +173,9 @@ def sentence_feedback(text: AnalysedText, rubric: Rubric, similarity: np.ndarray
         for _ in dim.points:
             columns.setdefault(dim.dimension_id, []).append(column)
             column += 1
+    hits_by_sentence: dict[int, list[KeywordHit]] = {}
+    for hit in hits:
+        hits_by_sentence.setdefault(hit.sentence_index, []).append(hit)
     result = []
     for sentence in text.sentences:
         i = sentence.index
@@ -175,7 +184,7 @@ def sentence_feedback(text: AnalysedText, rubric: Rubric, similarity: np.ndarray
             best = float(similarity[i, cols].max()) if len(similarity) else 0.0
             if best > settings.point_low + 0.04:
                 strength[dim_id] = best
-        own_hits = [h for h in hits if h.sentence_index == i]
+        own_hits = hits_by_sentence.get(i, [])
         for hit in own_hits:
             strength[hit.dimension_id] = strength.get(hit.dimension_id, 0.0) + 0.1 * hit.weight
         if weights.weight[i] == 0:
@@ -370,6 +379,13 @@ def subject_forms(rubric: Rubric) -> tuple[tuple[str, ...], ...]:
 
 
 _SETTING = frozenset("india indian indians india's".split())
+_SETTING_STEMS = frozenset({"india", "indian"})
+#: Capitalised words that are not names: sentence openers and heading words.
+_NOT_NAMES = frozenset("""the a an this that these those it its they their there here both
+in on at by for with from to of and or but however also thus hence therefore moreover further
+furthermore firstly secondly finally overall conclusion introduction way forward today since
+after before while although as if when where which who what why how such many some most all
+each every other another first second third new major key""".split())
 _GENERIC_NAME_WORDS = frozenset("""first second new national mission policy council act scheme
 movement north south east west central union state states government ministry board
 commission programme program initiative yojana abhiyan""".split())
@@ -403,8 +419,51 @@ def subject_share(text: AnalysedText, weights: SentenceWeights, forms, settings=
     return min(1.0, mentions / expected)
 
 
+@dataclass(frozen=True)
+class Rival:
+    """The proper noun an answer names most, when it is not the question's subject."""
+
+    name: str
+    count: int
+    subject_count: int
+
+    @property
+    def focus(self) -> float:
+        """0..1: 1 unless the rival is named clearly more often than the subject."""
+        if self.count < 4:
+            return 1.0
+        return min(1.0, self.subject_count / (0.75 * self.count))
+
+
+def rival_subject(text: AnalysedText, forms) -> Rival | None:
+    """The most named proper noun other than the subject and India (a word capitalised in at
+    least 80% of its uses), with how often the subject itself is named."""
+    if not forms:
+        return None
+    single = tuple(f[0] for f in forms if len(f) == 1)
+    capitalised: dict[str, int] = {}
+    uses: dict[str, int] = {}
+    names: dict[str, str] = {}
+    subject_count = 0
+    for sentence in text.sentences:
+        for word, stem_ in zip(sentence.words, sentence.stems):
+            if stem_.startswith(single) if single else False:
+                subject_count += 1
+                continue
+            uses[stem_] = uses.get(stem_, 0) + 1
+            if word[:1].isupper() and not word.isupper() and word.lower() not in _NOT_NAMES:
+                capitalised[stem_] = capitalised.get(stem_, 0) + 1
+                names.setdefault(stem_, word.split("'")[0])
+    candidates = [(count, stem_) for stem_, count in capitalised.items()
+                  if count >= 0.8 * uses[stem_] and stem_ not in _SETTING_STEMS]
+    if not candidates:
+        return None
+    count, best = max(candidates)
+    return Rival(names[best], count, subject_count)
+
+
 def answer_flags(dimensions, fluency_parts, weights: SentenceWeights, length: LengthReport,
-                 on_subject: float, rubric: Rubric) -> tuple[Flag, ...]:
+                 on_subject: float, rubric: Rubric, rival: Rival | None = None) -> tuple[Flag, ...]:
     """Plain-words reasons why an answer scores low that are not about one dimension."""
     _, prose_share, anomaly = fluency_parts
     flags = []
@@ -422,7 +481,11 @@ def answer_flags(dimensions, fluency_parts, weights: SentenceWeights, length: Le
     if repeats:
         flags.append(Flag("repeated", f"{repeats} sentence(s) repeat earlier ones; repetition "
                           "is not counted towards content or length."))
-    if on_subject < 0.75:
+    if rival is not None and rival.focus < 0.75:
+        flags.append(Flag("off-topic", f"The answer is mostly about {rival.name} (named "
+                          f"{rival.count} times) rather than the question's subject (named "
+                          f"{rival.subject_count} times); answer the question asked."))
+    elif on_subject < 0.75:
         flags.append(Flag("off-topic", "The answer rarely names the question's subject; check "
                           "that it answers the question asked, not a neighbouring one."))
     if length.ratio > 1.2:
