@@ -7,6 +7,7 @@ of an argument, a reasoned judgement, a list, reasons given).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -88,12 +89,13 @@ def normalise_directive(word: str) -> str:
 
 
 def detect_directive(question: str) -> str | None:
-    """The directive word of a question, if one is present (the last one wins)."""
-    lowered = question.lower()
-    best, where = None, -1
-    for phrase in sorted({*DIRECTIVES, *_ALIASES}, key=len, reverse=True):
+    """The directive word of a question: the phrase that ends last, the longest of those
+    ("Critically analyse" rather than "analyse"; whole words only)."""
+    lowered = " ".join(question.lower().replace("-", " ").split())
+    best, best_key = None, (-1, -1)
+    for phrase in {*DIRECTIVES, *_ALIASES}:
         spoken = phrase.replace("-", " ")
-        position = lowered.rfind(spoken)
-        if position > where:
-            best, where = normalise_directive(phrase), position
+        for found in re.finditer(rf"\b{re.escape(spoken)}\b", lowered):
+            if (found.end(), len(spoken)) > best_key:
+                best, best_key = normalise_directive(phrase), (found.end(), len(spoken))
     return best

@@ -1,0 +1,223 @@
+"""`evaluate rubric check|draft|show`: lint rubrics, draft one from a source, render one as HTML.
+
+    evaluate rubric check FILE_OR_FOLDER... [--strict]
+    evaluate rubric draft SOURCE.txt --question "..." [--marks 15 --words 250] -o rubrics/new.toml [--force]
+    evaluate rubric show FILE [-o reports/rubric-ID.html] [--force]
+
+Exit codes: 0 fine (check: warnings only, unless --strict), 1 errors (or warnings with
+--strict; a rubric that cannot be drafted or shown), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from ..status import ExitStatus
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="evaluate rubric", description="Check, draft and show rubrics.")
+    commands = parser.add_subparsers(dest="command", metavar="check|draft|show")
+
+    check = commands.add_parser(
+        "check", help="validate and lint rubric files",
+        description="Validate rubrics and warn about ones that load but mark badly. Prints "
+                    "FILE:LINE: error|warning: FIELD: MESSAGE per finding. Exit 1 on errors "
+                    "(and on warnings with --strict).")
+    check.add_argument("paths", nargs="+", metavar="FILE", help="rubric file(s) or folder(s)")
+    check.add_argument("--strict", action="store_true", help="warnings fail the check too")
+    check.add_argument("--quiet", action="store_true", help="no summary line")
+
+    draft = commands.add_parser(
+        "draft", help="draft a rubric from a source article or model answer",
+        description="Draft a commented rubric from a source text, for a teacher to review.")
+    draft.add_argument("source", metavar="SOURCE.txt", help="article or model answer")
+    draft.add_argument("--question", required=True, help="the question, with its directive word")
+    draft.add_argument("--marks", type=int, default=None,
+                       help="maximum marks (default 15, or from --words: 150 -> 10)")
+    draft.add_argument("--words", type=int, default=None,
+                       help="word limit (default from the marks: 10 -> 150, 15 -> 250)")
+    draft.add_argument("-o", "--output", required=True, metavar="FILE",
+                       help="rubric file to write; its name is the rubric id")
+    draft.add_argument("--force", action="store_true", help="overwrite an existing file")
+
+    show = commands.add_parser(
+        "show", help="render a rubric as an HTML page",
+        description="Render a rubric as one self-contained HTML page for review.")
+    show.add_argument("path", metavar="FILE", help="rubric file")
+    show.add_argument("-o", "--output", metavar="FILE",
+                      help="HTML file (default reports/rubric-<id>.html)")
+    show.add_argument("--force", action="store_true",
+                      help="overwrite an existing page instead of adding a suffix")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    argv = [a for a in argv if a != "--traceback"]
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return ExitStatus.OK if exc.code == 0 else ExitStatus.USAGE
+    if args.command is None:
+        parser.print_usage(sys.stderr)
+        print("evaluate rubric: error: say check, draft or show", file=sys.stderr)
+        return ExitStatus.USAGE
+    return {"check": check, "draft": draft, "show": show}[args.command](args)
+
+
+# ----------------------------------------------------------------------------- check
+
+
+def rubric_files(paths) -> list[Path]:
+    """Files as given; folders give their *.toml files, sorted."""
+    from ..rubric import find_rubrics
+
+    files: list[Path] = []
+    for name in paths:
+        path = Path(name)
+        files.extend(find_rubrics(path) if path.is_dir() else [path])
+    return files
+
+
+def check(args) -> int:
+    from ..lint import lint_rubric, summary
+
+    files = rubric_files(args.paths)
+    if not files:
+        print("evaluate rubric check: error: no rubric files (*.toml) in "
+              + ", ".join(args.paths), file=sys.stderr)
+        return ExitStatus.SOME_FAILED
+    results = {}
+    for path in files:
+        results[path] = findings = lint_rubric(path)
+        for finding in findings:
+            print(finding.format())
+    if not args.quiet:
+        print(summary(results), file=sys.stderr)
+    errors = any(f.is_error for fs in results.values() for f in fs)
+    warnings = any(not f.is_error for fs in results.values() for f in fs)
+    return ExitStatus.SOME_FAILED if errors or (args.strict and warnings) else ExitStatus.OK
+
+
+# ----------------------------------------------------------------------------- draft
+
+
+def draft(args) -> int:
+    from ..draft import draft_rubric
+    from ..errors import EvaluatorError
+    from ..lint import UPSC_WORD_LIMITS, expected_words, lint_text
+    from ..reading import read_answer
+    from ..rubric import _ID
+
+    target = Path(args.output)
+    if target.suffix != ".toml":
+        return _usage(f"the output must be a .toml file, got '{target}'")
+    if not _ID.match(target.stem):
+        return _usage(f"the output's name '{target.stem}' is the rubric id: use lower-case "
+                      "letters, digits, '-' and '_' (e.g. rubrics/india-japan-draft.toml)")
+    if target.exists() and not args.force:
+        print(f"evaluate rubric draft: error: {target} exists; choose another name or add "
+              "--force to overwrite it", file=sys.stderr)
+        return ExitStatus.SOME_FAILED
+    marks, words = args.marks, args.words
+    if marks is None:
+        marks = next((m for m, (low, _) in UPSC_WORD_LIMITS.items() if low == words), 15) \
+            if words else 15
+    if words is None:
+        expected = expected_words(marks)
+        words = expected[0] if expected else 15 * marks
+    if marks <= 0 or words <= 0:
+        return _usage("--marks and --words must be positive")
+    try:
+        source = read_answer(args.source)
+        text = draft_rubric(source.text, args.question, marks, words, target.stem,
+                            source_name=Path(args.source).name)
+    except EvaluatorError as exc:
+        print(f"evaluate rubric draft: error: {exc}", file=sys.stderr)
+        return ExitStatus.SOME_FAILED
+    written = _write(target, text, force=args.force)
+    if written is None:
+        print(f"evaluate rubric draft: error: {target} appeared while drafting; not "
+              "overwritten (add --force)", file=sys.stderr)
+        return ExitStatus.SOME_FAILED
+    findings = lint_text(text, target)
+    for finding in findings:
+        print(finding.format())
+    from ..rubric import parse_rubric
+
+    rubric = parse_rubric(text, path=target)
+    print(f"drafted {target}: {len(rubric.dimensions)} dimensions: "
+          + "; ".join(d.title for d in rubric.dimensions), file=sys.stderr)
+    print(f"next: review the lines marked TEACHER, then run: evaluate rubric check {target}",
+          file=sys.stderr)
+    return ExitStatus.SOME_FAILED if any(f.is_error for f in findings) else ExitStatus.OK
+
+
+def _write(path: Path, text: str, *, force: bool) -> Path | None:
+    """Write whole or not at all; without `force` never replace a file (None if one
+    appeared)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        if force:
+            os.replace(temporary, path)
+            return path
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            return None
+        return path
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+# ----------------------------------------------------------------------------- show
+
+
+def render_rubric(rubric, findings=()) -> str:
+    """The rubric as one self-contained HTML page (inline CSS, no scripts)."""
+    from ..directives import DIRECTIVES
+    from ..report import _PALETTE, environment
+
+    total = sum(d.weight for d in rubric.dimensions) or 1.0
+    colours = {d.dimension_id: _PALETTE[i % len(_PALETTE)]
+               for i, d in enumerate(rubric.dimensions)}
+    return environment().get_template("rubric.html.j2").render(
+        r=rubric, directive=DIRECTIVES[rubric.directive], total=total, colours=colours,
+        findings=list(findings))
+
+
+def show(args) -> int:
+    from ..errors import RubricError
+    from ..lint import lint_rubric
+    from ..report import write_new
+    from ..rubric import load_rubric
+
+    try:
+        rubric = load_rubric(args.path)
+    except RubricError as exc:
+        print(f"evaluate rubric show: error: {exc}", file=sys.stderr)
+        return ExitStatus.SOME_FAILED
+    findings = [f for f in lint_rubric(args.path) if not f.is_error]
+    target = Path(args.output) if args.output else Path("reports") / f"rubric-{rubric.rubric_id}.html"
+    if target.is_dir():
+        target = target / f"rubric-{rubric.rubric_id}.html"
+    written = write_new(target, render_rubric(rubric, findings), force=args.force)
+    print(f"{args.path}: {len(rubric.dimensions)} dimensions, {len(rubric.points)} model "
+          f"points\n  page: {written}")
+    return ExitStatus.OK
+
+
+def _usage(message: str) -> int:
+    print(f"evaluate rubric: error: {message}", file=sys.stderr)
+    return ExitStatus.USAGE

@@ -1,0 +1,376 @@
+"""Check a rubric file: the loader's errors, and warnings about rubrics that load but mark badly.
+
+Errors come from the loader's own rules (`rubric.py`: schema, types, unknown fields, weights,
+empty dimensions), collected one per section so a teacher sees every broken section in one
+run. Warnings need a rubric that loads; each names the field and the line to edit:
+
+- colliding-keywords: two keyword groups with forms that match the same words once stemmed
+  ("investment" and "investments"); the matcher gives the words to the first group only;
+- shared-keyword: the same keyword in two dimensions; only the first dimension gets credit;
+- near-duplicate-points: two model points so similar that writing one covers the other;
+- unmatchable-keywords / unmatchable-points: a dimension whose keywords or points have no
+  words the matcher can use (a dimension with none at all is an error of the loader);
+- word-limit: a word limit that does not fit the marks (UPSC: 150 words for 10 marks, 250
+  for 15 and 20);
+- directive-mismatch: the directive field disagrees with the directive word in the question.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import RubricError
+from .models import Rubric
+
+#: UPSC Mains word limits by marks: GS questions of 10 and 15 marks (since 2013), GS-IV case
+#: studies of 20 marks, and the 125-mark essay (1,000-1,200 words).
+UPSC_WORD_LIMITS: dict[int, tuple[int, int]] = {
+    10: (150, 150), 15: (250, 250), 20: (250, 250), 125: (1000, 1200)}
+#: A limit within this share of the convention is accepted (the engine's length tolerance).
+WORD_LIMIT_TOLERANCE = 0.1
+#: Words per mark that a question of an unlisted mark value may ask for (125/10 .. 250/15 +).
+WORDS_PER_MARK = (12.0, 20.0)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in one rubric file."""
+
+    path: Path
+    line: int | None
+    severity: str          #: "error" or "warning"
+    field: str             #: e.g. "dimensions[2].keywords[1].variants"; "" for the whole file
+    message: str
+    code: str = ""         #: short name of the check, e.g. "colliding-keywords"
+
+    def format(self) -> str:
+        """`FILE:LINE: severity: field: message` (LINE left out when unknown)."""
+        where = f"{self.path}:{self.line}" if self.line is not None else f"{self.path}"
+        field = self.field or "(file)"
+        return f"{where}: {self.severity}: {field}: {self.message}"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+def lint_rubric(path: Path | str, *, settings=None) -> tuple[Finding, ...]:
+    """Every error and warning for the rubric file at `path`, ordered by line."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        raw = None
+    if raw is None or path.is_dir():
+        from .rubric import load_rubric
+
+        try:                      # let the loader word the problem (missing file, folder...)
+            load_rubric(path)
+        except RubricError as exc:
+            return (_from_error(path, exc),)
+        return (Finding(path, None, "error", "", "cannot be read", "unreadable"),)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        return (Finding(path, line, "error", "", "is not UTF-8 text; save it as UTF-8",
+                        "encoding"),)
+    return lint_text(text, path, settings=settings)
+
+
+def lint_text(text: str, path: Path | str, *, settings=None) -> tuple[Finding, ...]:
+    """`lint_rubric` for rubric TOML given as text (`path` names it and gives the id)."""
+    from .rubric import parse_rubric
+
+    path = Path(path)
+    try:
+        rubric = parse_rubric(text, path=path)
+    except RubricError as exc:
+        return _sorted(_collect_errors(text, path, exc))
+    return _sorted(rubric_warnings(rubric, text, path, settings=settings))
+
+
+# ----------------------------------------------------------------------------- errors
+
+
+def _from_error(path: Path, exc: RubricError, code: str = "schema") -> Finding:
+    return Finding(path, exc.line, "error", exc.field or "", exc.problem, code)
+
+
+def _collect_errors(text: str, path: Path, first: RubricError) -> list[Finding]:
+    """The loader stops at its first error; re-run its checks one section at a time so each
+    broken section is reported (same rules, same words, same lines)."""
+    from . import rubric as loader
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        finding = _from_error(path, first, "toml-syntax")
+        message = finding.message
+        if message.endswith("Illegal character '\\n'"):
+            message += " (a quoted text is not closed on its line)"
+        return [Finding(path, finding.line, "error", _field_at(text, finding.line),
+                        message, finding.code)]
+    builder = loader._Builder(path, loader._LineIndex(text))
+    findings: dict[tuple, Finding] = {}
+
+    def attempt(action, *args):
+        try:
+            return action(*args)
+        except RubricError as exc:
+            finding = _from_error(path, exc)
+            findings.setdefault((finding.line, finding.field, finding.message), finding)
+            return None
+
+    attempt(builder.check, data, loader._TOP, "", ())
+    for key in ("introduction", "conclusion"):
+        if isinstance(data.get(key, {}), dict):
+            attempt(builder.hints, data, key)
+    dimensions = data.get("dimensions")
+    if isinstance(dimensions, list):
+        for i, table in enumerate(dimensions):
+            if isinstance(table, dict) and not table.get("keywords") and not table.get("points"):
+                line = builder.lines.find((("dimensions", i),))
+                finding = Finding(path, line, "error", f"dimensions[{i + 1}]",
+                                  "the dimension is empty: it has no keyword groups and no "
+                                  "model points; add both, or delete the section",
+                                  "empty-dimension")
+                findings.setdefault((line, finding.field, finding.message), finding)
+                continue
+            attempt(builder.dimension, i, table)
+    finding = _from_error(path, first)
+    key = (finding.line, finding.field, finding.message)
+    reported = {f.field for f in findings.values()}
+    if key not in findings and not any(finding.field.startswith(field + ".")
+                                       for field in reported if field):
+        findings[key] = finding          # a check across sections (duplicate ids, id vs name)
+    return list(findings.values())
+
+
+def _field_at(text: str, line: int | None) -> str:
+    """The field written on `line` ("dimensions[2].weight"), or "" when none is."""
+    from .rubric import _LineIndex
+
+    if line is None:
+        return ""
+    for place, number in _LineIndex(text).places.items():
+        if number == line:
+            return field_name(place)
+    return ""
+
+
+def field_name(place: tuple) -> str:
+    """(("dimensions", 1), ("keywords", 0), "term") -> "dimensions[2].keywords[1].term"."""
+    parts = []
+    for part in place:
+        if isinstance(part, tuple):
+            name, index = part
+            parts.append(f"{name.split('.')[-1]}[{index + 1}]")
+        else:
+            parts.append(part)
+    return ".".join(parts)
+
+
+# ----------------------------------------------------------------------------- warnings
+
+
+def rubric_warnings(rubric: Rubric, text: str, path: Path, *, settings=None) -> list[Finding]:
+    """The warnings for a rubric that loads."""
+    from .rubric import _LineIndex
+
+    lines = _LineIndex(text)
+    return (keyword_warnings(rubric, lines, path)
+            + point_warnings(rubric, lines, path, settings=settings)
+            + unmatchable_warnings(rubric, lines, path)
+            + word_limit_warnings(rubric, lines, path)
+            + directive_warnings(rubric, lines, path))
+
+
+def form_key(form: str, case_sensitive: bool) -> tuple[str, ...]:
+    """What a keyword form matches, as the matcher compares it: stems (exact words when
+    case-sensitive)."""
+    from .text import stem, tokenize
+
+    words = tokenize(form)[0]
+    return tuple(words) if case_sensitive else tuple(stem(w) for w in words)
+
+
+def _overlap(form_a: str, sensitive_a: bool, form_b: str, sensitive_b: bool) -> bool:
+    """Do two forms match the same words in an answer?"""
+    from .text import stem
+
+    key_a, key_b = form_key(form_a, sensitive_a), form_key(form_b, sensitive_b)
+    if not key_a or len(key_a) != len(key_b):
+        return False
+    if sensitive_a and sensitive_b:
+        return key_a == key_b
+    if sensitive_a:
+        key_a = tuple(stem(w) for w in key_a)
+    if sensitive_b:
+        key_b = tuple(stem(w) for w in key_b)
+    return key_a == key_b
+
+
+def _same_text(a: str, b: str) -> bool:
+    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+
+def keyword_warnings(rubric: Rubric, lines, path: Path) -> list[Finding]:
+    """Colliding keyword groups and keywords shared by two dimensions."""
+    groups = [(d_index, k_index, dim, group)
+              for d_index, dim in enumerate(rubric.dimensions)
+              for k_index, group in enumerate(dim.keywords)]
+    findings = []
+    for later, (d2, k2, dim2, group2) in enumerate(groups):
+        for d1, k1, dim1, group1 in groups[:later]:
+            pair = [(f1, f2) for f1 in group1.forms for f2 in group2.forms
+                    if _overlap(f1, group1.case_sensitive, f2, group2.case_sensitive)]
+            if not pair:
+                continue
+            form1, form2 = pair[0]
+            attribute = "term" if form2 == group2.term else "variants"
+            field = f"dimensions[{d2 + 1}].keywords[{k2 + 1}].{attribute}"
+            line = lines.find((("dimensions", d2), ("keywords", k2), attribute))
+            first = f"'{group1.term}' (dimension '{dim1.dimension_id}')"
+            if d1 != d2 and _same_text(form1, form2):
+                findings.append(Finding(
+                    path, line, "warning", field,
+                    f"the keyword '{form2}' is also a keyword of dimension "
+                    f"'{dim1.dimension_id}' (group '{group1.term}'); the same words cannot earn "
+                    f"credit in two dimensions, so '{dim2.dimension_id}' never gets them: "
+                    "keep it in one dimension", "shared-keyword"))
+            else:
+                same = "" if _same_text(form1, form2) else f" and '{form1}'"
+                findings.append(Finding(
+                    path, line, "warning", field,
+                    f"the group '{group2.term}' collides with {first}: '{form2}'{same} match "
+                    "the same words once stemmed, so only the first group gets credit; "
+                    "merge the groups or drop the form", "colliding-keywords"))
+    return findings
+
+
+def near_duplicate_threshold(settings=None) -> float:
+    """Point-to-point similarity from which one answer sentence covers both points: a
+    sentence that states one point word for word has this similarity to the other, and the
+    engine gives full coverage from `Settings.point_high`."""
+    from .settings import DEFAULT_SETTINGS
+
+    return (settings or DEFAULT_SETTINGS).point_high
+
+
+def near_duplicate_pairs(rubric: Rubric, *, settings=None) -> list[tuple[int, int, float]]:
+    """(i, j, similarity) for model points i < j (indexes into `rubric.points`) at or above
+    `near_duplicate_threshold`."""
+    from .similarity import PointSimilarity
+
+    points = rubric.points
+    if len(points) < 2:
+        return []
+    matrix = PointSimilarity().fit(rubric).to_points([p.text for p in points])
+    threshold = near_duplicate_threshold(settings)
+    return [(i, j, float(matrix[i, j])) for i in range(len(points))
+            for j in range(i + 1, len(points)) if matrix[i, j] >= threshold]
+
+
+def point_warnings(rubric: Rubric, lines, path: Path, *, settings=None) -> list[Finding]:
+    places = [(d, p) for d, dim in enumerate(rubric.dimensions) for p in range(len(dim.points))]
+    findings = []
+    for i, j, value in near_duplicate_pairs(rubric, settings=settings):
+        (d1, p1), (d2, p2) = places[i], places[j]
+        other = rubric.points[i]
+        findings.append(Finding(
+            path, lines.find((("dimensions", d2), ("points", p2), "text")), "warning",
+            f"dimensions[{d2 + 1}].points[{p2 + 1}].text",
+            f"nearly the same as point {p1 + 1} of dimension "
+            f"'{rubric.dimensions[d1].dimension_id}' (similarity {value:.2f}, from "
+            f"{near_duplicate_threshold(settings):.2f} one sentence covers both): "
+            f"\"{_short(other.text)}\"; merge them or make each say something the other "
+            "does not", "near-duplicate-points"))
+    return findings
+
+
+def unmatchable_warnings(rubric: Rubric, lines, path: Path) -> list[Finding]:
+    """Dimensions whose keywords or model points exist but can never match anything."""
+    from .similarity import content_stems
+
+    findings = []
+    for d, dim in enumerate(rubric.dimensions):
+        if not any(form_key(f, g.case_sensitive) for g in dim.keywords for f in g.forms):
+            findings.append(Finding(
+                path, lines.find((("dimensions", d), ("keywords", 0))), "warning",
+                f"dimensions[{d + 1}].keywords",
+                f"dimension '{dim.dimension_id}' has no usable keywords: no form has a word "
+                "or number to match, so its keyword share is always 0", "unmatchable-keywords"))
+        if not any(content_stems(p.text) for p in dim.points):
+            findings.append(Finding(
+                path, lines.find((("dimensions", d), ("points", 0))), "warning",
+                f"dimensions[{d + 1}].points",
+                f"dimension '{dim.dimension_id}' has no usable model points: none has a "
+                "content word (only stop words or symbols), so no sentence can cover them",
+                "unmatchable-points"))
+    return findings
+
+
+def expected_words(marks: int) -> tuple[int, int] | None:
+    """The UPSC word limit range for a question of `marks`, when there is a convention."""
+    return UPSC_WORD_LIMITS.get(marks)
+
+
+def word_limit_warnings(rubric: Rubric, lines, path: Path) -> list[Finding]:
+    marks, words = rubric.max_marks, rubric.word_limit
+    expected = expected_words(marks)
+    line = lines.find(("word_limit",))
+    if expected:
+        low, high = expected
+        if low * (1 - WORD_LIMIT_TOLERANCE) <= words <= high * (1 + WORD_LIMIT_TOLERANCE):
+            return []
+        wanted = f"{low}" if low == high else f"{low}-{high}"
+        return [Finding(path, line, "warning", "word_limit",
+                        f"{words} words does not fit {marks} marks: UPSC asks {wanted} words "
+                        f"for a {marks}-mark question",
+                        "word-limit")]
+    low, high = WORDS_PER_MARK
+    if low * marks <= words <= high * marks:
+        return []
+    return [Finding(path, line, "warning", "word_limit",
+                    f"{words} words for {marks} marks is {words / marks:.1f} words a mark; "
+                    f"UPSC questions ask about {low:g}-{high:g} (150 words for 10 marks, 250 "
+                    "for 15)", "word-limit")]
+
+
+def directive_warnings(rubric: Rubric, lines, path: Path) -> list[Finding]:
+    from .directives import detect_directive
+
+    found = detect_directive(rubric.question)
+    if found is None or found == rubric.directive:
+        return []
+    return [Finding(path, lines.find(("directive",)), "warning", "directive",
+                    f"the question's directive word is '{found.replace('-', ' ')}' but the "
+                    f"rubric says '{rubric.directive}'; the directive checks follow the field",
+                    "directive-mismatch")]
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _short(text: str, limit: int = 70) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "\u2026"
+
+
+def _sorted(findings) -> tuple[Finding, ...]:
+    return tuple(sorted(findings, key=lambda f: (f.line is None, f.line or 0,
+                                                 f.severity != "error", f.field)))
+
+
+def summary(findings_by_file: dict[Path, tuple[Finding, ...]]) -> str:
+    """'9 rubrics checked: 0 errors, 2 warnings'."""
+    errors = sum(f.is_error for fs in findings_by_file.values() for f in fs)
+    warnings = sum(not f.is_error for fs in findings_by_file.values() for f in fs)
+    count = len(findings_by_file)
+    return (f"{count} rubric{'s' if count != 1 else ''} checked: "
+            f"{errors} error{'s' if errors != 1 else ''}, "
+            f"{warnings} warning{'s' if warnings != 1 else ''}")
+

@@ -1,0 +1,172 @@
+"""`evaluate rubric check`: one fixture per error and warning, with its exact field and line."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import DATA, run_cli
+
+FIXTURES = DATA / "rubrics"
+
+# fixture, severity, field, line, words in the message, check name
+CASES = [
+    ("bad-toml-syntax", "error", "directive", 4, "not valid TOML", "toml-syntax"),
+    ("unknown-field", "error", "dimensions[1].keywords[1].wieght", 17,
+     "did you mean 'weight'", "schema"),
+    ("negative-weight", "error", "dimensions[1].weight", 11, "greater than 0, got -1.0",
+     "schema"),
+    ("zero-weight", "error", "dimensions[2].points[2].weight", 46, "greater than 0, got 0",
+     "schema"),
+    ("wrong-type", "error", "max_marks", 6, "whole number, got '10'", "schema"),
+    ("missing-advice", "error", "dimensions[2].advice", 28, "'advice' is missing", "schema"),
+    ("empty-dimension", "error", "dimensions[2]", 28, "the dimension is empty",
+     "empty-dimension"),
+    ("dimension-without-points", "error", "dimensions[2].points", 28, "'points' is missing",
+     "schema"),
+    ("unknown-directive", "error", "directive", 4, "did you mean 'elaborate'", "schema"),
+    ("id-mismatch", "error", "id", 2, "must equal the file name 'id-mismatch'", "schema"),
+    ("duplicate-dimension-id", "error", "dimensions[2].id", 29, "'design' is used twice",
+     "schema"),
+    ("colliding-keywords", "warning", "dimensions[2].keywords[3].variants", 47,
+     "'weighted votes' and 'weighted voting' match the same words", "colliding-keywords"),
+    ("shared-keyword", "warning", "dimensions[2].keywords[3].variants", 46,
+     "'GST Council' is also a keyword of dimension 'design'", "shared-keyword"),
+    ("near-duplicate-points", "warning", "dimensions[2].points[3].text", 48,
+     "nearly the same as point 2 of dimension 'strains'", "near-duplicate-points"),
+    ("word-limit-mismatch", "warning", "word_limit", 5,
+     "250 words does not fit 10 marks: UPSC asks 150", "word-limit"),
+    ("unmatchable-keywords", "warning", "dimensions[2].keywords", 34, "no usable keywords",
+     "unmatchable-keywords"),
+    ("unmatchable-points", "warning", "dimensions[2].points", 41, "no usable model points",
+     "unmatchable-points"),
+    ("directive-mismatch", "warning", "directive", 4,
+     "directive word is 'critically examine' but the rubric says 'discuss'",
+     "directive-mismatch"),
+]
+
+
+@pytest.mark.parametrize("name, severity, field, line, words, code", CASES,
+                         ids=[c[0] for c in CASES])
+def test_each_fixture_triggers_exactly_its_finding(name, severity, field, line, words, code):
+    from answer_evaluator.lint import lint_rubric
+
+    path = FIXTURES / f"{name}.toml"
+    findings = lint_rubric(path)
+    assert len(findings) == 1, [f.format() for f in findings]
+    finding = findings[0]
+    assert (finding.severity, finding.field, finding.line, finding.code) == (
+        severity, field, line, code)
+    assert words in finding.message
+    assert finding.format() == f"{path}:{line}: {severity}: {field}: {finding.message}"
+    # the line holds the field named, or opens its section when the field is missing
+    text = path.read_text("utf-8").splitlines()[line - 1].strip()
+    last = field.rsplit(".", 1)[-1]
+    assert text.startswith(last) or text.startswith("[[dimensions"), text
+
+
+def test_every_fixture_has_a_case():
+    names = {p.stem for p in FIXTURES.glob("*.toml")}
+    assert names - {c[0] for c in CASES} == {"valid", "two-errors"}
+
+
+def test_valid_rubric_has_no_findings():
+    from answer_evaluator.lint import lint_rubric
+
+    assert lint_rubric(FIXTURES / "valid.toml") == ()
+
+
+def test_errors_in_two_sections_are_both_reported():
+    from answer_evaluator.lint import lint_rubric
+
+    findings = lint_rubric(FIXTURES / "two-errors.toml")
+    assert [(f.line, f.field) for f in findings] == [
+        (11, "dimensions[1].weight"), (40, "dimensions[2].keywords[2].case_sensitive")]
+    assert all(f.is_error for f in findings)
+
+
+def test_finding_is_frozen_and_line_may_be_unknown(tmp_path):
+    from answer_evaluator.lint import Finding, lint_rubric
+
+    path = tmp_path / "no-directive.toml"
+    text = (FIXTURES / "valid.toml").read_text("utf-8")
+    path.write_text(text.replace('id = "valid"', 'id = "no-directive"').replace(
+        'directive = "discuss"\n', ""), "utf-8")
+    (finding,) = lint_rubric(path)
+    assert finding.field == "directive" and "missing" in finding.message
+    assert finding.line is None
+    assert finding.format().startswith(f"{path}: error: directive: ")
+    with pytest.raises(AttributeError):
+        finding.line = 3
+    assert isinstance(finding, Finding)
+
+
+def test_not_utf8_and_missing_files(tmp_path):
+    from answer_evaluator.lint import lint_rubric
+
+    path = tmp_path / "latin.toml"
+    path.write_bytes(b'id = "latin"\nquestion = "caf\xe9"\n')
+    (finding,) = lint_rubric(path)
+    assert (finding.severity, finding.line) == ("error", 2)
+    assert "UTF-8" in finding.message
+    (missing,) = lint_rubric(tmp_path / "nowhere.toml")
+    assert missing.is_error and "no such rubric file" in missing.message
+
+
+def test_near_duplicate_threshold_is_the_full_coverage_similarity():
+    """One sentence that states a point word for word has similarity sim(A, B) to the other
+    point; from Settings.point_high that covers B fully, so that is the threshold."""
+    from answer_evaluator.lint import near_duplicate_threshold
+    from answer_evaluator.settings import DEFAULT_SETTINGS
+
+    assert near_duplicate_threshold() == DEFAULT_SETTINGS.point_high
+
+
+def test_case_sensitive_acronym_does_not_collide_with_a_different_case(tmp_path):
+    from answer_evaluator.lint import _overlap
+
+    assert not _overlap("QUAD", True, "Quad", True)
+    assert _overlap("QUAD", True, "quad", False)
+    assert _overlap("Indo-Pacific", False, "Indo Pacific", False)
+    assert not _overlap("strategic", False, "strategy", False)
+
+
+def test_question_directive_prefers_the_longest_phrase():
+    from answer_evaluator.directives import detect_directive
+
+    assert detect_directive("Critically analyse India's policy.") == "critically-analyse"
+    assert detect_directive("Discuss X. Critically examine Y.") == "critically-examine"
+    assert detect_directive("What is the commentary about?") is None
+
+
+# ----------------------------------------------------------------------------- CLI
+
+
+def test_cli_check_exit_codes_and_lines(capsys):
+    status, out, err = run_cli(["rubric", "check", FIXTURES / "valid.toml"], capsys)
+    assert (status, out) == (0, "")
+    assert "1 rubric checked: 0 errors, 0 warnings" in err
+
+    warned = FIXTURES / "word-limit-mismatch.toml"
+    status, out, _ = run_cli(["rubric", "check", warned], capsys)
+    assert status == 0
+    assert out.strip().startswith(f"{warned}:5: warning: word_limit: ")
+    status, _, _ = run_cli(["rubric", "check", "--strict", warned], capsys)
+    assert status == 1
+
+    broken = FIXTURES / "negative-weight.toml"
+    status, out, _ = run_cli(["rubric", "check", broken, warned], capsys)
+    assert status == 1
+    assert f"{broken}:11: error: dimensions[1].weight: must be greater than 0" in out
+
+
+def test_cli_check_takes_folders(capsys):
+    status, out, err = run_cli(["rubric", "check", FIXTURES], capsys)
+    assert status == 1
+    assert len(out.strip().splitlines()) == len(CASES) + 2       # two-errors has two
+    assert f"{len(CASES) + 2} rubrics checked" in err
+
+
+def test_cli_usage_errors(capsys):
+    assert run_cli(["rubric"], capsys)[0] == 2
+    assert run_cli(["rubric", "check"], capsys)[0] == 2
+    assert run_cli(["rubric", "frobnicate"], capsys)[0] == 2
