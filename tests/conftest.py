@@ -133,13 +133,11 @@ def screenshot_is_blank(path: Path) -> bool:
 
     data = path.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    chunks, offset, width = [], 8, 0
+    chunks, offset = [], 8
     while offset < len(data):
         length, kind = struct.unpack(">I4s", data[offset:offset + 8])
         body = data[offset + 8:offset + 8 + length]
-        if kind == b"IHDR":
-            width = struct.unpack(">I", body[:4])[0]
-        elif kind == b"IDAT":
+        if kind == b"IDAT":
             chunks.append(body)
         offset += 12 + length
     raw = zlib.decompress(b"".join(chunks))

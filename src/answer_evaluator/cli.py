@@ -72,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("evaluate: interrupted", file=sys.stderr)
         return ExitStatus.CTRL_C
+    except BrokenPipeError:    # output piped into `head` and closed: not an error of ours
+        _silence_stdout()
+        return ExitStatus.OK
     except Exception as exc:   # the last line of defence: one clear line, no traceback
         return _report_error(exc, args.traceback)
 
@@ -200,6 +203,13 @@ def _subcommand(name: str, argv: list[str]) -> int:
         return ExitStatus.CTRL_C
     except Exception as exc:
         return _report_error(exc, "--traceback" in argv)
+
+
+def _silence_stdout() -> None:
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _version() -> str:

@@ -853,7 +853,7 @@ def _render(rubric_id, question, directive, marks, words, dimensions, source_nam
     name = directive or "discuss"
     spec = DIRECTIVES[name]
     out = [
-        f"# Draft rubric made by `evaluate rubric draft`"
+        "# Draft rubric made by `evaluate rubric draft`"
         + (f" from {source_name}" if source_name else "") + ".",
         f"# {len(dimensions)} dimensions from {sentence_count} source sentences, grouped by "
         "TF-IDF and k-means.",

@@ -9,7 +9,7 @@ from .scoring import (answer_flags, check_directive, check_length, check_structu
                       match_points, question_coverage, round_half,
                       repeated_share, rival_subject, score_dimensions, sentence_feedback, subject_forms, subject_share,
                       suggestions, weigh_sentences)
-from .settings import DEFAULT_SETTINGS, Settings
+from .settings import Settings
 from .similarity import PointSimilarity, content_stems
 from .text import analyse
 
@@ -17,8 +17,12 @@ from .text import analyse
 class Evaluator:
     """Everything learned from one rubric, shared by every answer graded against it."""
 
-    def __init__(self, rubric: Rubric, settings: Settings = DEFAULT_SETTINGS, *,
+    def __init__(self, rubric: Rubric, settings: Settings | None = None, *,
                  calibration=None):
+        if settings is None:                  # the settings that fit the kind of rubric
+            from .model_answer import settings_for
+
+            settings = settings_for(rubric)
         self.rubric = rubric
         self.settings = settings
         self.calibration = calibration   #: anything with marks_share(features) -> 0..1
@@ -90,6 +94,9 @@ class Evaluator:
             ("quality", quality),
         )
         if self.calibration is not None:
+            extra = getattr(self.calibration, "extra_features", None)
+            if extra is not None:     # features the calibration computes from the text
+                features += tuple(extra(answer.text, rubric).items())
             share = float(self.calibration.marks_share(dict(features)))
             marks = round_half(rubric.max_marks * max(0.0, min(1.0, share)))
         else:
@@ -114,7 +121,7 @@ def _mean(values) -> float:
 
 
 def evaluate_answer(answer: Answer | str, rubric: Rubric,
-                    settings: Settings = DEFAULT_SETTINGS) -> Evaluation:
+                    settings: Settings | None = None) -> Evaluation:
     """Grade one answer against one rubric (fits the rubric each call; reuse `Evaluator`
     to grade many)."""
     return Evaluator(rubric, settings).evaluate(answer)

@@ -17,7 +17,6 @@ run. Warnings need a rubric that loads; each names the field and the line to edi
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path

@@ -5,7 +5,7 @@ No I/O and no heavy imports here, so every other module (and a user) can import 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from enum import Enum
 from pathlib import Path
 

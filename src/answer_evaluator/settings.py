@@ -21,7 +21,7 @@ class Settings:
     subject_mentions_words: int = 120  #: from this length the subject should be named twice
     subject_keywords: float = 0.5    #: mean keyword score that shows an answer is on subject
     off_subject_floor: float = 0.1   #: content kept by an answer that is not on the subject
-    repetition_penalty: float = 0.5  #: content lost per unit share of words in repeated sentences
+    repetition_penalty: float = 0.75 #: content lost per unit share of words in repeated sentences
     # quality
     coverage_exponent: float = 0.8   #: < 1: the first dimensions covered count a little more
     content_share: float = 0.8

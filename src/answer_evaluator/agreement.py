@@ -1,0 +1,345 @@
+"""How closely the engine's marks follow human marks: load a graded-answers CSV, grade every
+row against a rubric built from its question and reference answer, and compare.
+
+The CSV format is the one of the Mohler, Bunescu and Mihalcea (ACL 2011) short-answer data
+set: question_id, question, reference_answer, student_answer, score (0-5, the mean of two
+graders) and, optionally, score_a, score_b. Metrics: Pearson r, Spearman rho, RMSE and
+quadratic weighted kappa on scores rounded to half points.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .errors import EvaluatorError
+
+REQUIRED_COLUMNS = ("question_id", "question", "reference_answer", "student_answer", "score")
+OPTIONAL_SCORE_COLUMNS = ("score_a", "score_b")
+MAX_SCORE = 5
+
+
+class DataError(EvaluatorError, ValueError):
+    """A graded-answers CSV is malformed; names the file, the row and the column."""
+
+    def __init__(self, path: Path | str, problem: str, *, row: int | None = None,
+                 column: str | None = None):
+        self.path = Path(path)
+        self.problem = problem
+        self.row = row
+        self.column = column
+        where = str(self.path)
+        if row is not None:
+            where += f", row {row}"
+        if column:
+            where += f", column '{column}'"
+        super().__init__(f"{where}: {problem}")
+
+
+@dataclass(frozen=True)
+class GradedAnswer:
+    row: int                    #: line number of the row in the file (header is line 1)
+    question_id: str
+    question: str
+    reference_answer: str
+    student_answer: str
+    score: float
+    score_a: float | None = None
+    score_b: float | None = None
+
+
+@dataclass(frozen=True)
+class Metrics:
+    pearson: float
+    spearman: float
+    rmse: float
+    qwk: float
+    n: int
+
+    def line(self) -> str:
+        return (f"pearson={_fmt(self.pearson)} spearman={_fmt(self.spearman)} "
+                f"rmse={_fmt(self.rmse)} qwk={_fmt(self.qwk)} n={self.n}")
+
+
+@dataclass
+class Grading:
+    """Predicted marks (0-5) for every row, with the evaluation features."""
+
+    rows: list[GradedAnswer]
+    predicted: np.ndarray
+    features: list[dict[str, float]] = field(default_factory=list)
+    flags: list[tuple[str, ...]] = field(default_factory=list)
+
+    @property
+    def human(self) -> np.ndarray:
+        return np.array([r.score for r in self.rows], dtype=float)
+
+    @property
+    def groups(self) -> np.ndarray:
+        return np.array([r.question_id for r in self.rows])
+
+
+# ----------------------------------------------------------------------------- loading
+
+
+def load_graded_answers(path: Path | str, *, max_score: float = MAX_SCORE) -> list[GradedAnswer]:
+    """Read and validate a graded-answers CSV; raise DataError naming file, row and column."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise DataError(path, "no such file") from None
+    except IsADirectoryError:
+        raise DataError(path, "is a folder, not a CSV file") from None
+    except OSError as exc:
+        raise DataError(path, f"cannot be read ({exc.strerror or exc})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise DataError(path, "is not UTF-8 text; save it as UTF-8", row=line) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise DataError(path, "is empty; expected a header line with the columns "
+                        + ", ".join(REQUIRED_COLUMNS)) from None
+    except csv.Error as exc:
+        raise DataError(path, f"is not valid CSV ({exc})", row=1) from None
+    names = [h.strip().lstrip("\ufeff") for h in header]
+    missing = [c for c in REQUIRED_COLUMNS if c not in names]
+    if missing:
+        raise DataError(path, "the header lacks the required column(s) " + ", ".join(missing)
+                        + "; found: " + (", ".join(n for n in names if n) or "nothing"),
+                        row=1, column=missing[0])
+    position = {n: i for i, n in enumerate(names) if n}
+    rows: list[GradedAnswer] = []
+    try:
+        while True:
+            line = reader.line_num + 1          # where the record starts (it may span lines)
+            record = next(reader, None)
+            if record is None:
+                break
+            if not any(cell.strip() for cell in record):
+                continue
+            if len(record) < len(names):
+                absent = names[len(record)]
+                raise DataError(path, f"has {len(record)} field(s) where the header has "
+                                f"{len(names)}", row=line, column=absent)
+            if len(record) > len(names):
+                raise DataError(path, f"has {len(record)} fields where the header has "
+                                f"{len(names)} (an unquoted comma?)", row=line)
+            values = {n: record[i] for n, i in position.items()}
+            for column in ("question_id", "question", "reference_answer"):
+                if not values[column].strip():
+                    raise DataError(path, "is empty", row=line, column=column)
+            scores = {"score": _score(path, line, "score", values["score"], max_score)}
+            for column in OPTIONAL_SCORE_COLUMNS:
+                if column in values and values[column].strip():
+                    scores[column] = _score(path, line, column, values[column], max_score)
+            rows.append(GradedAnswer(
+                row=line, question_id=values["question_id"].strip(),
+                question=" ".join(values["question"].split()),
+                reference_answer=values["reference_answer"].strip(),
+                student_answer=values["student_answer"].strip(),
+                score=scores["score"], score_a=scores.get("score_a"),
+                score_b=scores.get("score_b")))
+    except csv.Error as exc:
+        raise DataError(path, f"is not valid CSV ({exc})", row=reader.line_num) from None
+    if not rows:
+        raise DataError(path, "has a header but no rows")
+    references: dict[str, GradedAnswer] = {}
+    for r in rows:
+        first = references.setdefault(r.question_id, r)
+        if (first.question, first.reference_answer) != (r.question, r.reference_answer):
+            column = "question" if first.question != r.question else "reference_answer"
+            raise DataError(path, f"question {r.question_id!r} has a different {column} "
+                            f"than on row {first.row}", row=r.row, column=column)
+    return rows
+
+
+def _score(path, line: int, column: str, value: str, max_score: float) -> float:
+    text = value.strip()
+    if not text:
+        raise DataError(path, "is empty; expected a number from 0 to "
+                        f"{max_score:g}", row=line, column=column)
+    try:
+        number = float(text)
+    except ValueError:
+        raise DataError(path, f"{text!r} is not a number; expected a number from 0 to "
+                        f"{max_score:g}", row=line, column=column) from None
+    if not math.isfinite(number) or not 0 <= number <= max_score:
+        raise DataError(path, f"{text} is outside 0-{max_score:g}", row=line, column=column)
+    return number
+
+
+def by_question(rows: list[GradedAnswer]) -> dict[str, list[int]]:
+    """Row indices of each question, in the order questions first appear."""
+    groups: dict[str, list[int]] = {}
+    for i, r in enumerate(rows):
+        groups.setdefault(r.question_id, []).append(i)
+    return groups
+
+
+# ----------------------------------------------------------------------------- grading
+
+
+def grade_rows(rows: list[GradedAnswer], *, calibration=None, max_marks: int = MAX_SCORE,
+               progress=None) -> Grading:
+    """Grade every row against a rubric built from its question and reference answer.
+
+    Each question's rubric and Evaluator are built once and grade all its rows together.
+    Without a calibration the predicted score is the engine's own mark; with one, the
+    calibration maps `calibration.feature_dict` of each evaluation to a mark. Scores are
+    kept unrounded (the report rounds marks to halves; `qwk` rounds both sides itself).
+    """
+    from .calibration import feature_dict
+    from .model_answer import evaluator_for, rubric_from_model_answer
+    from .reading import answer_from_text
+
+    predicted = np.zeros(len(rows))
+    features: list[dict[str, float]] = [{}] * len(rows)
+    flags: list[tuple[str, ...]] = [()] * len(rows)
+    for question_id, indices in by_question(rows).items():
+        first = rows[indices[0]]
+        rubric = rubric_from_model_answer(first.question, first.reference_answer,
+                                          max_marks=max_marks)
+        evaluator = evaluator_for(rubric)
+        gradable, answers = [], []
+        for i in indices:
+            try:
+                answers.append(answer_from_text(rows[i].student_answer,
+                                                name=f"row-{rows[i].row}"))
+                gradable.append(i)
+            except EvaluatorError:     # empty, or no gradable English words: no marks
+                features[i] = feature_dict(None)
+                flags[i] = ("not gradable",)
+        evaluate_many = getattr(evaluator, "evaluate_many", None)
+        evaluations = (evaluate_many(answers) if evaluate_many is not None
+                       else [evaluator.evaluate(a) for a in answers])
+        for i, answer, evaluation in zip(gradable, answers, evaluations):
+            features[i] = feature_dict(evaluation, answer.text, rubric)
+            flags[i] = tuple(f.code for f in evaluation.flags)
+            if calibration is None:
+                predicted[i] = unrounded_marks(evaluation, evaluator.settings)
+            else:
+                share = max(0.0, min(1.0, calibration.marks_share(features[i])))
+                predicted[i] = max_marks * share
+        if progress is not None:
+            progress(question_id, len(indices))
+    return Grading(rows=rows, predicted=predicted, features=features, flags=flags)
+
+
+def unrounded_marks(evaluation, settings) -> float:
+    """The engine's mark before rounding to half marks (max marks x strictness x quality x
+    length factor); the rounded `evaluation.marks` if the formula no longer gives it."""
+    from .scoring import round_half
+
+    values = dict(evaluation.features)
+    try:
+        value = (evaluation.max_marks * settings.strictness * values["quality"]
+                 * values["length_factor"])
+    except (KeyError, AttributeError):
+        return float(evaluation.marks)
+    return float(value) if round_half(value) == evaluation.marks else float(evaluation.marks)
+
+
+def tfidf_baseline(rows: list[GradedAnswer]) -> np.ndarray:
+    """Plain TF-IDF cosine of each answer to its reference answer, times 5: scikit-learn's
+    TfidfVectorizer with English stop words, fitted on all answers and references."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    answers = [r.student_answer for r in rows]
+    references = [r.reference_answer for r in rows]
+    vectorizer = TfidfVectorizer(stop_words="english").fit(
+        answers + list(dict.fromkeys(references)))
+    a = vectorizer.transform(answers)
+    b = vectorizer.transform(references)
+    return MAX_SCORE * np.asarray(a.multiply(b).sum(axis=1)).ravel()
+
+
+# ----------------------------------------------------------------------------- metrics
+
+
+def pearson(predicted, human) -> float:
+    x, y = _pair(predicted, human)
+    if len(x) < 2 or np.std(x) == 0 or np.std(y) == 0:
+        return float("nan")
+    return float(np.corrcoef(x, y)[0, 1])
+
+
+def spearman(predicted, human) -> float:
+    x, y = _pair(predicted, human)
+    return pearson(_ranks(x), _ranks(y))
+
+
+def rmse(predicted, human) -> float:
+    x, y = _pair(predicted, human)
+    return float(np.sqrt(np.mean((x - y) ** 2))) if len(x) else float("nan")
+
+
+def qwk(predicted, human, *, step: float = 0.5, max_score: float = MAX_SCORE) -> float:
+    """Quadratic weighted kappa on scores rounded to the nearest `step` in 0..max_score."""
+    x, y = _pair(predicted, human)
+    if not len(x):
+        return float("nan")
+    categories = int(round(max_score / step)) + 1
+    a = np.clip(np.floor(x / step + 0.5), 0, categories - 1).astype(int)
+    b = np.clip(np.floor(y / step + 0.5), 0, categories - 1).astype(int)
+    observed = np.zeros((categories, categories))
+    np.add.at(observed, (a, b), 1)
+    expected = np.outer(np.bincount(a, minlength=categories),
+                        np.bincount(b, minlength=categories)) / len(x)
+    index = np.arange(categories)
+    weights = (index[:, None] - index[None, :]) ** 2 / (categories - 1) ** 2
+    denominator = (weights * expected).sum()
+    if denominator == 0:
+        return float("nan")
+    return float(1 - (weights * observed).sum() / denominator)
+
+
+def metrics(predicted, human) -> Metrics:
+    x, y = _pair(predicted, human)
+    return Metrics(pearson(x, y), spearman(x, y), rmse(x, y), qwk(x, y), len(x))
+
+
+def per_question(predicted, human, groups) -> dict[str, Metrics]:
+    predicted, human, groups = np.asarray(predicted, float), np.asarray(human, float), \
+        np.asarray(groups)
+    result = {}
+    for g in dict.fromkeys(groups.tolist()):
+        mask = groups == g
+        result[g] = metrics(predicted[mask], human[mask])
+    return result
+
+
+def _pair(predicted, human) -> tuple[np.ndarray, np.ndarray]:
+    x = np.asarray(predicted, dtype=float).ravel()
+    y = np.asarray(human, dtype=float).ravel()
+    if x.shape != y.shape:
+        raise ValueError(f"{len(x)} predicted scores against {len(y)} human scores")
+    return x, y
+
+
+def _ranks(values: np.ndarray) -> np.ndarray:
+    """Ranks 1..n with ties given their average rank (as scipy.stats.rankdata)."""
+    order = np.argsort(values, kind="mergesort")
+    ranks = np.empty(len(values))
+    sorted_values = values[order]
+    start = 0
+    while start < len(values):
+        end = start
+        while end + 1 < len(values) and sorted_values[end + 1] == sorted_values[start]:
+            end += 1
+        ranks[order[start:end + 1]] = (start + end) / 2 + 1
+        start = end + 1
+    return ranks
+
+
+def _fmt(value: float) -> str:
+    return "nan" if value != value else f"{value:.3f}"

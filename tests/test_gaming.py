@@ -1,0 +1,90 @@
+"""Gaming resistance on the India-Japan question: keyword lists, a copied question, shuffled
+words, an answer to another question and a repeated paragraph each earn clearly fewer marks
+than the honest average answer, and the evaluation (and its report) says why. The samples'
+marks fall in the bands samples/README.md gives them."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import INDIA_JAPAN_SAMPLES, SAMPLES
+
+#: gaming sample -> the flag that explains its low marks
+GAMING = {
+    "keyword-list": "keyword-list",
+    "question-copied": "repeats-question",
+    "shuffled": "word-order",
+    "off-topic": "off-topic",
+    "repeated": "repeated",
+}
+
+
+def codes(evaluation) -> set[str]:
+    return {f.code for f in evaluation.flags}
+
+
+@pytest.mark.parametrize("name", sorted(GAMING))
+def test_gaming_earns_clearly_less_than_the_average_answer(sample_evaluations, name):
+    average = sample_evaluations["average"].marks
+    evaluation = sample_evaluations[name]
+    assert evaluation.marks <= average - 2, (name, evaluation.marks, average)
+    assert evaluation.marks <= average / 2
+
+
+@pytest.mark.parametrize("name, code", sorted(GAMING.items()))
+def test_the_evaluation_and_the_report_say_why(sample_evaluations, name, code):
+    from answer_evaluator import render_report
+
+    evaluation = sample_evaluations[name]
+    assert code in codes(evaluation), (name, codes(evaluation))
+    assert code not in codes(sample_evaluations["average"])
+    flag = next(f for f in evaluation.flags if f.code == code)
+    assert len(flag.message) > 20
+    page = render_report(evaluation)
+    assert flag.message.split(";")[0].replace("'", "&#39;") in page
+
+
+def test_honest_answers_are_not_flagged_as_gaming(sample_evaluations):
+    for name in ("strong", "average", "economic-only"):
+        assert not codes(sample_evaluations[name]) & set(GAMING.values()), name
+
+
+def test_gaming_a_rubric_built_from_a_model_answer(india_japan):
+    """The same samples against a rubric built on the fly from the strong answer (the
+    `--model-answer` path for an essay): gaming still earns clearly less than average."""
+    from answer_evaluator import read_answer
+    from answer_evaluator.model_answer import evaluator_for, rubric_from_model_answer
+
+    model = (INDIA_JAPAN_SAMPLES / "strong.txt").read_text(encoding="utf-8")
+    rubric = rubric_from_model_answer(india_japan.question, model,
+                                      max_marks=india_japan.max_marks)
+    evaluator = evaluator_for(rubric, calibration=None)
+    marks = {name: evaluator.evaluate(read_answer(INDIA_JAPAN_SAMPLES / f"{name}.txt")).marks
+             for name in [*GAMING, "average"]}
+    for name in GAMING:
+        assert marks[name] <= marks["average"] - 2, marks
+
+
+def bands() -> dict[str, tuple[float, float]]:
+    """file stem -> (low, high) from the india-japan table of samples/README.md."""
+    text = (SAMPLES / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## india-japan"):]
+    section = section[:section.find("\n## ", 5)] if "\n## " in section[5:] else section
+    found = {}
+    for line in section.splitlines():
+        row = re.match(r"\|\s*([\w-]+)\.txt\s*\|.*\|\s*(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)\s*\|$",
+                       line.strip())
+        if row:
+            found[row.group(1)] = (float(row.group(2)), float(row.group(3)))
+    return found
+
+
+def test_samples_fall_in_their_bands(sample_evaluations):
+    """Within half a mark (the rounding step) of the band samples/README.md gives."""
+    table = bands()
+    assert {"strong", "average", *GAMING} <= set(table)
+    outside = {name: (sample_evaluations[name].marks, band) for name, band in table.items()
+               if not band[0] - 0.5 <= sample_evaluations[name].marks <= band[1] + 0.5}
+    assert not outside, outside
