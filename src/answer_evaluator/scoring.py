@@ -488,9 +488,9 @@ def answer_flags(dimensions, fluency_parts, weights: SentenceWeights, length: Le
     elif on_subject < 0.75:
         flags.append(Flag("off-topic", "The answer rarely names the question's subject; check "
                           "that it answers the question asked, not a neighbouring one."))
-    if length.ratio > 1.2:
+    if length.ratio > 1.2 and length.factor < 1:
         flags.append(Flag("over-length", length.verdict))
-    elif length.ratio < 0.8:
+    elif length.ratio < 0.8 and length.factor < 1:
         flags.append(Flag("too-short", length.verdict))
     return tuple(flags)
 
@@ -521,6 +521,7 @@ def suggestions(rubric: Rubric, dimensions, structure: StructureReport, length: 
         ideas.append(Suggestion(scale * settings.content_share * (1 - fluency_value),
                                 "Write connected sentences that explain each point instead "
                                 "of listing keywords."))
+    ideas = [s for s in ideas if s.gain >= 0.25]      # worth at least half a mark once rounded
     ideas.sort(key=lambda s: -s.gain)
     return tuple(Suggestion(round(s.gain * 2) / 2, s.text) for s in ideas[:limit])
 
