@@ -57,10 +57,12 @@ def segments(sentence: SentenceFeedback) -> list[tuple[str, bool]]:
     return pieces
 
 
-def write_new(path: Path, content: str, *, force: bool = False) -> Path:
+def write_new(path: Path, content: str, *, force: bool = False,
+              suffix: bool = True) -> Path | None:
     """Write `content` to `path`, or, if it exists and not `force`, to the first free name
-    with a -2, -3 ... suffix. The file appears whole or not at all (temporary file, then link
-    or rename), and an existing report is never replaced unless `force`."""
+    with a -2, -3 ... suffix (or, with `suffix=False`, nowhere: None). The file appears whole
+    or not at all (temporary file, then link or rename), and an existing file is never
+    replaced unless `force`."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
     try:
@@ -77,6 +79,8 @@ def write_new(path: Path, content: str, *, force: bool = False) -> Path:
                 os.link(temporary, target)      # fails if the name is taken: no overwrite
                 return target
             except FileExistsError:
+                if not suffix:
+                    return None
                 number += 1
     finally:
         if os.path.exists(temporary):

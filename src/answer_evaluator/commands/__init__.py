@@ -1,1 +1,15 @@
 """Sub-commands of `evaluate` other than grading: each module has `main(argv) -> int`."""
+
+
+def parse(parser, argv):
+    """Parse `argv` (without the CLI-wide --traceback); returns (args, None), or (None, the
+    exit status) when argparse printed help or a usage error."""
+    import sys
+
+    from ..status import ExitStatus
+
+    argv = [a for a in (sys.argv[1:] if argv is None else argv) if a != "--traceback"]
+    try:
+        return parser.parse_args(argv), None
+    except SystemExit as exc:
+        return None, ExitStatus.OK if exc.code == 0 else ExitStatus.USAGE

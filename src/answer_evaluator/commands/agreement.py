@@ -23,6 +23,7 @@ import sys
 import time
 from pathlib import Path
 
+from . import parse
 from ..status import ExitStatus
 
 PROG = "evaluate agreement"
@@ -59,13 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    argv = [a for a in argv if a != "--traceback"]
     parser = build_parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:
-        return ExitStatus.OK if exc.code == 0 else ExitStatus.USAGE
+    args, status = parse(parser, argv)
+    if args is None:
+        return status
     if args.html and args.no_html:
         parser.print_usage(sys.stderr)
         print(f"{PROG}: error: --html and --no-html contradict each other", file=sys.stderr)

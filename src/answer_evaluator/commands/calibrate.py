@@ -19,6 +19,7 @@ import hashlib
 import sys
 from pathlib import Path
 
+from . import parse
 from ..status import ExitStatus
 
 PROG = "evaluate calibrate"
@@ -47,13 +48,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    argv = [a for a in argv if a != "--traceback"]
     parser = build_parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:
-        return ExitStatus.OK if exc.code == 0 else ExitStatus.USAGE
+    args, status = parse(parser, argv)
+    if args is None:
+        return status
     if args.folds < 2:
         return _usage(parser, "--folds must be 2 or more")
     if args.alpha is not None and not args.alpha > 0:

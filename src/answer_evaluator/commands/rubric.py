@@ -11,11 +11,10 @@ Exit codes: 0 fine (check: warnings only, unless --strict), 1 errors (or warning
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
+from . import parse
 from ..status import ExitStatus
 
 
@@ -58,13 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    argv = [a for a in argv if a != "--traceback"]
     parser = build_parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:
-        return ExitStatus.OK if exc.code == 0 else ExitStatus.USAGE
+    args, status = parse(parser, argv)
+    if args is None:
+        return status
     if args.command is None:
         parser.print_usage(sys.stderr)
         print("evaluate rubric: error: say check, draft or show", file=sys.stderr)
@@ -142,7 +138,9 @@ def draft(args) -> int:
     except EvaluatorError as exc:
         print(f"evaluate rubric draft: error: {exc}", file=sys.stderr)
         return ExitStatus.SOME_FAILED
-    written = _write(target, text, force=args.force)
+    from ..report import write_new
+
+    written = write_new(target, text, force=args.force, suffix=False)
     if written is None:
         print(f"evaluate rubric draft: error: {target} appeared while drafting; not "
               "overwritten (add --force)", file=sys.stderr)
@@ -158,27 +156,6 @@ def draft(args) -> int:
     print(f"next: review the lines marked TEACHER, then run: evaluate rubric check {target}",
           file=sys.stderr)
     return ExitStatus.SOME_FAILED if any(f.is_error for f in findings) else ExitStatus.OK
-
-
-def _write(path: Path, text: str, *, force: bool) -> Path | None:
-    """Write whole or not at all; without `force` never replace a file (None if one
-    appeared)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        if force:
-            os.replace(temporary, path)
-            return path
-        try:
-            os.link(temporary, path)
-        except FileExistsError:
-            return None
-        return path
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
 
 
 # ----------------------------------------------------------------------------- show
