@@ -23,7 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
                "'evaluate rubric check|draft|show ...' (each has --help). Exit codes: 0 all "
                "graded, 1 something could not be graded, 2 usage error, 130 interrupted.")
     parser.add_argument("paths", nargs="+", metavar="PATH",
-                        help="answer file(s) (.txt, .md); a folder or several files grade as a batch")
+                        help="answer file(s) (.txt, .md, .docx, .pdf), folders or globs; a folder, a glob or several files grade as a batch")
     parser.add_argument("--rubric", metavar="FILE", help="rubric to grade against "
                         "(default: chosen from --rubrics-dir)")
     parser.add_argument("--rubrics-dir", metavar="DIR", default="rubrics",

@@ -45,12 +45,18 @@ class KeywordMatcher:
     def match(self, text: AnalysedText) -> tuple[KeywordHit, ...]:
         """Every occurrence of every form, without overlaps inside a sentence."""
         hits: list[KeywordHit] = []
+        by_first = self._by_first
         for sentence in text.sentences:
             taken = [False] * len(sentence.words)
             for position in range(len(sentence.words)):
-                candidates = (self._by_first.get(sentence.stems[position], [])
-                              + self._by_first.get(sentence.words[position], []))
-                for form in sorted(candidates, key=lambda f: -len(f.tokens)):
+                on_stem = by_first.get(sentence.stems[position])
+                on_word = by_first.get(sentence.words[position])
+                if on_stem is None and on_word is None:
+                    continue
+                # each list is already longest first (built from self.forms)
+                candidates = (on_stem if on_word is None else on_word if on_stem is None else
+                              sorted(on_stem + on_word, key=lambda f: -len(f.tokens)))
+                for form in candidates:
                     end = position + len(form.tokens)
                     source = sentence.words if form.case_sensitive else sentence.stems
                     if end > len(source) or any(taken[position:end]):

@@ -30,6 +30,12 @@ def read_answer(path: Path | str) -> Answer:
         raise AnswerReadError(path, "no such file")
     if path.is_dir():
         raise AnswerReadError(path, "is a folder, not an answer file")
+    from . import documents
+
+    if documents.handles(path):   # .docx, .pdf (and clear errors for .doc, .odt, ...)
+        text, kind, warnings = documents.extract_text(path)
+        return answer_from_text(text, name=path.stem, path=path, encoding=kind,
+                                warnings=warnings)
     try:
         size = path.stat().st_size
         with path.open("rb") as handle:

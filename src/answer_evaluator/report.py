@@ -68,6 +68,7 @@ def write_new(path: Path, content: str, *, force: bool = False,
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(content)
+        os.chmod(temporary, 0o666 & ~_umask())     # as open() would, not mkstemp's 0600
         if force:
             os.replace(temporary, path)
             return path
@@ -85,6 +86,12 @@ def write_new(path: Path, content: str, *, force: bool = False,
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _gauge(marks: float, maximum: int) -> dict:

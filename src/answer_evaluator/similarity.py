@@ -99,6 +99,21 @@ class PointSimilarity:
         words, chars = self._vectors(texts, demote_question=False)
         return self._combine(words, chars, self.question_words_, self.question_chars_)[:, 0]
 
+    def to_points_and_question(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """`(to_points(texts), to_question(texts))`, transforming the texts once, not twice.
+
+        Every step is row by row, so the values are exactly those of the two calls, and
+        texts of several answers can be given in one call (the batch does) and sliced."""
+        if not texts:
+            return np.zeros((0, len(self.point_ids_))), np.zeros(0)
+        from sklearn.preprocessing import normalize
+
+        words = self.words_.transform(texts)
+        chars = self.chars_.transform(texts)
+        demoted = normalize(words.multiply(self.word_scale_).tocsr())
+        return (self._combine(demoted, chars, self.points_words_, self.points_chars_),
+                self._combine(words, chars, self.question_words_, self.question_chars_)[:, 0])
+
     def _combine(self, words, chars, other_words, other_chars) -> np.ndarray:
         word_sim = (words @ other_words.T).toarray()
         char_sim = (chars @ other_chars.T).toarray()

@@ -83,8 +83,10 @@ def tokenize(text: str) -> tuple[tuple[str, ...], tuple[tuple[int, int], ...]]:
     return tuple(m.group() for m in found), tuple(m.span() for m in found)
 
 
+@lru_cache(maxsize=8192)
 def stems_of(text: str) -> tuple[str, ...]:
-    """The stems of every word token of `text`."""
+    """The stems of every word token of `text` (cached: `analyse` and the TF-IDF analyser
+    both need them for each sentence)."""
     return tuple(stem(w) for w in tokenize(text)[0])
 
 
@@ -138,7 +140,7 @@ def analyse(text: str) -> AnalysedText:
                     continue
                 sentences.append(Sentence(
                     index=len(sentences), paragraph=p_index, text=piece, kind=kind,
-                    words=words, stems=tuple(stem(w) for w in words), spans=spans,
+                    words=words, stems=stems_of(piece), spans=spans,
                     word_count=count_words(piece)))
     return AnalysedText(text=text, sentences=tuple(sentences), paragraph_count=len(paragraphs),
                         word_count=sum(s.word_count for s in sentences))
