@@ -18,7 +18,7 @@ import math
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
-from .models import Rubric
+from ..models import Rubric
 
 MISSED_SHOWN = 8   #: model points listed per rubric under "most often missed"
 
@@ -165,7 +165,7 @@ def breakable(text: str):
 
 def render_overview(batch, paths) -> str:
     """index.html of a batch folder, as HTML text."""
-    from .report import environment
+    from ..report import environment
 
     graded = list(batch.graded)
     rubrics = [rubric_overview(rubric, [r for r in graded if r.rubric == rubric_id])

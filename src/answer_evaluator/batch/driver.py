@@ -1,0 +1,291 @@
+"""The batch driver: `grade_paths` discovers the answers, plans their rubrics, runs the
+workers (in process or in a process pool), sorts the results, finds the alike pairs and
+writes the batch folder."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Callable, Iterable
+
+from ..errors import EvaluatorError, RubricChoiceError
+from ..models import Rubric
+from .discovery import Discovery, _failure, discover, report_names
+from .outputs import write_outputs
+from .pairs import SIMILARITY_THRESHOLD, _pairs
+from .results import AnswerResult, BatchInterrupted, BatchResult, BatchUsageError
+from .rubrics import FolderRubric, RubricLibrary, folder_rubric
+from .workers import _STATE, _Plan, _grade_chunk, _init_worker, _internal
+
+DEFAULT_REPORTS = Path("reports")
+
+
+def grade_paths(paths: Iterable[str | Path], *, rubric: Rubric | Path | str | None = None,
+                rubrics_dir: Path | str = "rubrics", out: Path | str | None = None,
+                write: bool = True, write_reports: bool = True, jobs: int = 0,
+                calibration: str | None = None, force: bool = False,
+                progress: Callable[[int, int], None] | None = None,
+                threshold: float = SIMILARITY_THRESHOLD, rubric_source: str = "--rubric",
+                chunk_size: int | None = None) -> BatchResult:
+    """Grade every answer file under `paths`; write the batch folder unless `write` is False.
+
+    `rubric` applies to all answers; otherwise each gets the rubric named by its first line,
+    its folder's evaluate.toml or the automatic choice among `rubrics_dir`. `out` is the
+    batch folder (default reports/<folder>-<time>/; an existing one is never overwritten
+    unless `force`: a -2, -3 ... suffix is added). `jobs` 0 uses every core. `progress` is
+    called with (done, total) after each answer. Raises BatchUsageError when there is
+    nothing to grade, BatchInterrupted on Ctrl-C; bad files become results with an error."""
+    started = time.monotonic()
+    created = datetime.now().astimezone().isoformat(timespec="seconds")
+    paths = [str(p) for p in paths]
+    if not paths:
+        raise BatchUsageError("no paths given")
+    out_given = Path(out) if out is not None else None
+    if out_given is not None and out_given.exists() and not out_given.is_dir():
+        raise BatchUsageError(f"--out {out_given}: is a file; give a folder for a batch")
+    found = discover(paths, exclude=[DEFAULT_REPORTS] + ([out_given] if out_given else []))
+    if not found.files:
+        raise BatchUsageError(_nothing_found(paths, found))
+
+    if isinstance(rubric, (str, Path)):
+        from ..rubric import load_rubric
+
+        rubric = load_rubric(rubric)
+    folders: dict[Path, FolderRubric | None] = {}
+    cache: dict[Path, FolderRubric | None] = {}
+    if rubric is None:
+        for path in found.files:
+            folders[path] = folder_rubric(path, cache)
+    known, index, index_error = _plan_rubrics(rubric, folders, rubrics_dir)
+
+    target = None
+    if write:
+        target = _make_folder(out_given, paths, force)
+    plan = _Plan(rubric=rubric, rubric_source=rubric_source, known=known,
+                 rubrics_dir=str(rubrics_dir), index=index, index_error=index_error,
+                 calibration=calibration, out=target, write_reports=write_reports,
+                 reports=report_names(found.files), folders=folders)
+    jobs = _jobs(jobs, len(found.files))
+    collected: list[AnswerResult] = []
+    blocks: list[tuple] = []                # (files, hashed features) of each chunk
+    total = len(found.files)
+
+    def sink(result):
+        collected.append(result)
+        if progress is not None:
+            progress(len(collected), total)
+
+    if progress is not None:
+        progress(0, total)
+    try:
+        _run(found.files, plan, jobs, sink, blocks.append, chunk_size)
+    except KeyboardInterrupt:
+        _tidy(target)
+        raise BatchInterrupted(len(collected), total, target) from None
+
+    results = sorted(collected + found.failures, key=_order)
+    graded = [r for r in results if r.ok]
+    count, pairs = _pairs([r.file for r in graded], _rows_in_order(graded, blocks), threshold)
+    rubrics = _used_rubrics(results, plan)
+    batch = BatchResult(results=tuple(results), skipped=tuple(found.skipped), pairs=pairs,
+                        pair_count=count, threshold=threshold, rubrics=rubrics, out=target,
+                        created=created, elapsed=time.monotonic() - started, jobs=jobs)
+    if target is not None:
+        try:
+            write_outputs(batch, paths)
+        except KeyboardInterrupt:
+            raise BatchInterrupted(len(collected), total, target) from None
+    return batch
+
+
+def _rows_in_order(graded: list[AnswerResult], blocks: list[tuple]):
+    """The hashed features of the graded answers, one row each, in their order."""
+    from scipy import sparse
+
+    blocks = [(names, matrix) for names, matrix in blocks if names]
+    if not blocks:
+        return None
+    stacked = sparse.vstack([matrix for _, matrix in blocks], format="csr")
+    where = {name: i for i, name in enumerate(n for names, _ in blocks for n in names)}
+    return stacked[[where[r.file] for r in graded]]
+
+
+def _run(files: list[Path], plan: _Plan, jobs: int, sink, keep, chunk_size: int | None):
+    """Grade `files` in chunks: `sink` gets each AnswerResult, `keep` each chunk's
+    (files, features)."""
+    size = chunk_size or max(1, min(16, len(files) // (jobs * 4) or 1))
+    chunks = [files[i:i + size] for i in range(0, len(files), size)]
+    if jobs <= 1:
+        _init_worker(plan, in_process=True)
+        try:
+            for chunk in chunks:
+                _, names, features = _grade_chunk(chunk, sink)
+                keep((names, features))
+        finally:
+            _STATE.clear()
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    _warm_up()
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=context,
+                                   initializer=_init_worker, initargs=(plan,))
+    futures: dict = {}
+    consumed: set = set()
+
+    def take(future) -> None:
+        consumed.add(future)
+        try:
+            results, names, features = future.result()
+            keep((names, features))
+        except BrokenProcessPool as exc:
+            results = [_failure(str(p), f"internal error: a worker process died ({exc})")
+                       for p in futures[future]]
+        except Exception as exc:
+            results = [_failure(str(p), _internal(exc)) for p in futures[future]]
+        for result in results:
+            sink(result)
+
+    try:
+        futures = {executor.submit(_grade_chunk, chunk): chunk for chunk in chunks}
+        for future in as_completed(futures):
+            take(future)
+    except KeyboardInterrupt:
+        # Chunks already running finish whole (workers ignore Ctrl-C); count what they did.
+        executor.shutdown(wait=True, cancel_futures=True)
+        for future in futures:
+            if future not in consumed and future.done() and not future.cancelled():
+                take(future)
+        raise
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _warm_up() -> None:
+    """Import what the workers use before they fork, so that no worker imports it again
+    (the parent needs scikit-learn afterwards anyway, for the alike pairs)."""
+    import importlib
+
+    from .. import report
+    from ..text import stem
+
+    importlib.import_module("sklearn.feature_extraction.text")
+    importlib.import_module("..engine", __package__)
+    stem("warming")                       # loads NLTK's Snowball stemmer
+    report.environment().get_template("answer.html.j2")
+
+
+def _jobs(jobs: int, files: int) -> int:
+    if jobs <= 0:
+        try:
+            jobs = len(os.sched_getaffinity(0))
+        except AttributeError:
+            jobs = os.cpu_count() or 1
+    return max(1, min(jobs, files))
+
+
+def _plan_rubrics(rubric, folders, rubrics_dir):
+    """(rubrics surely needed, the RubricIndex for automatic choice or None, why none)."""
+    if rubric is not None:
+        return (rubric,), None, ""
+    library = RubricLibrary(rubrics_dir)
+    known = {}
+    for config in folders.values():
+        if config is not None and config.rubric_id and config.rubric_id not in known:
+            try:
+                known[config.rubric_id] = library.get(config.rubric_id)
+            except RubricChoiceError:
+                pass            # each answer under that config fails with the reason
+    index, error = None, ""
+    if any(config is None for config in folders.values()):
+        from ..selection import RubricIndex, load_folder
+
+        try:
+            index = RubricIndex(load_folder(rubrics_dir))
+        except EvaluatorError as exc:
+            error = str(exc)
+    return tuple(known.values()), index, error
+
+
+def _used_rubrics(results, plan: _Plan) -> dict:
+    library = RubricLibrary(plan.rubrics_dir, plan.known + (
+        tuple(plan.index.rubrics) if plan.index is not None else ()))
+    used = {}
+    for result in results:
+        if result.ok and result.rubric not in used:
+            try:
+                used[result.rubric] = (plan.rubric if plan.rubric is not None
+                                       else library.get(result.rubric))
+            except RubricChoiceError:
+                pass
+    return dict(sorted(used.items()))
+
+
+def _order(result: AnswerResult):
+    return (Path(result.file).parts, result.file)
+
+
+def _nothing_found(paths: list[str], found: Discovery) -> str:
+    lines = ["no answer files (.txt, .md, .docx, .pdf) found in " + ", ".join(paths)]
+    for failure in found.failures:
+        lines.append(f"  {failure.file}: {failure.error}")
+    for skip in found.skipped[:10]:
+        lines.append(f"  skipped {skip.path}: {skip.reason}")
+    if len(found.skipped) > 10:
+        lines.append(f"  ... and {len(found.skipped) - 10} more skipped")
+    return "\n".join(lines)
+
+
+def _make_folder(out: Path | None, paths: list[str], force: bool) -> Path:
+    """A new batch folder, never one that exists (unless --force on an explicit --out)."""
+    if out is not None:
+        if force or not out.exists() or (out.is_dir() and not any(out.iterdir())):
+            out.mkdir(parents=True, exist_ok=True)
+            return out
+        base = out
+    else:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        base = DEFAULT_REPORTS / f"{_batch_name(paths)}-{stamp}"
+    base.parent.mkdir(parents=True, exist_ok=True)
+    number = 1
+    while True:
+        candidate = base if number == 1 else base.with_name(f"{base.name}-{number}")
+        try:
+            candidate.mkdir()               # atomic: fails if it exists, so no overwrite
+            return candidate
+        except FileExistsError:
+            number += 1
+
+
+def _batch_name(paths: list[str]) -> str:
+    if len(paths) == 1 and Path(paths[0]).is_dir():
+        name = Path(os.path.abspath(paths[0])).name
+    else:
+        try:
+            common = os.path.commonpath([os.path.abspath(p) for p in paths])
+            name = Path(common).name if Path(common).is_dir() else Path(common).stem
+        except ValueError:
+            name = ""
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-.")
+    return name or "batch"
+
+
+def _tidy(folder: Path | None) -> None:
+    """Remove a batch folder that holds nothing yet (interrupted before any report)."""
+    if folder is None:
+        return
+    try:
+        for child in folder.rglob("*"):
+            if child.is_file():
+                return
+        for child in sorted(folder.rglob("*"), reverse=True):
+            child.rmdir()
+        folder.rmdir()
+    except OSError:
+        pass

@@ -1,0 +1,218 @@
+"""The workers of the process pool: each builds one Evaluator per rubric once (initializer),
+then reads, grades and reports chunks of answers. `_init_worker` and `_grade_chunk` stay
+top-level functions of this module so that the pool can pickle them."""
+
+from __future__ import annotations
+
+import signal
+from dataclasses import dataclass, replace
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Callable
+
+from ..errors import EvaluatorError, RubricChoiceError
+from ..models import Answer, Evaluation, Rubric
+from .pairs import pair_features
+from .results import AnswerResult, DimensionResult
+from .rubrics import FolderRubric, RubricLibrary, rubric_line
+
+
+@dataclass
+class _Plan:
+    """Everything a worker needs, built once in the parent."""
+
+    rubric: Rubric | None                 #: --rubric: for every answer
+    rubric_source: str
+    known: tuple[Rubric, ...]             #: rubrics the batch needs for sure
+    rubrics_dir: str
+    index: object | None                  #: selection.RubricIndex, fitted once, or None
+    index_error: str
+    calibration: str | None
+    out: Path | None
+    write_reports: bool
+    reports: dict                         #: answer path -> report path in the batch folder
+    folders: dict                         #: answer path -> FolderRubric or None
+
+
+_STATE: dict = {}
+
+
+def _init_worker(plan: _Plan, in_process: bool = False) -> None:
+    """Runs once in each worker: builds the Evaluators of the rubrics the batch needs."""
+    if not in_process:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)   # the parent handles Ctrl-C
+    _STATE.clear()
+    _STATE["plan"] = plan
+    _STATE["evaluators"] = {}
+    _STATE["library"] = RubricLibrary(plan.rubrics_dir, plan.known + (
+        tuple(plan.index.rubrics) if plan.index is not None else ()))
+    for rubric in plan.known:
+        _evaluator(rubric)
+
+
+def _evaluator(rubric: Rubric):
+    """The worker's Evaluator for `rubric`, built the first time it is needed."""
+    evaluators = _STATE["evaluators"]
+    key = rubric.rubric_id
+    if key not in evaluators:
+        try:
+            from ..cli import load_calibration
+            from ..engine import Evaluator
+
+            calibration = load_calibration(
+                SimpleNamespace(calibration=_STATE["plan"].calibration), rubric)
+            evaluators[key] = Evaluator(rubric, calibration=calibration)
+        except EvaluatorError as exc:
+            evaluators[key] = exc
+    found = evaluators[key]
+    if isinstance(found, Exception):
+        raise found
+    return found
+
+
+def _grade_chunk(paths: list[Path], sink: Callable | None = None):
+    """Read, grade and report a chunk of answers. Returns (the AnswerResult of each path in
+    order, the files of those graded, the hashed word features of their texts as one sparse
+    matrix, for the alike pairs); `sink` (in-process) gets each result as soon as it is done.
+
+    Answers of the same rubric go through the engine together (Evaluator.evaluate_many),
+    which is faster and gives exactly the marks of one at a time."""
+    from ..reading import read_answer
+
+    plan: _Plan = _STATE["plan"]
+    done: dict[int, tuple] = {}
+
+    def emit(position: int, result: AnswerResult, text: str = "") -> None:
+        done[position] = (result, text)
+        if sink is not None:        # in-process: counted the moment its report is written
+            sink(result)
+
+    groups: dict[str, list] = {}
+    for position, path in enumerate(paths):
+        base = AnswerResult(file=str(path), candidate=path.stem)
+        try:
+            answer = read_answer(path)
+            answer, rubric, how = _choose(path, answer, plan)
+            evaluator = _evaluator(rubric)
+        except EvaluatorError as exc:
+            emit(position, replace(base, error=_reason(exc, path)))
+            continue
+        except Exception as exc:    # never let one file stop the batch
+            emit(position, replace(base, error=_internal(exc)))
+            continue
+        groups.setdefault(rubric.rubric_id, []).append(
+            (position, path, answer, how, evaluator, base))
+    for members in groups.values():
+        evaluator = members[0][4]
+        answers = [m[2] for m in members]
+        choices = [m[3]["choice"] for m in members]
+        try:
+            evaluations = evaluator.evaluate_many(answers, rubric_choices=choices)
+        except Exception:           # grade one by one so that only the culprit fails
+            evaluations = []
+            for answer, choice in zip(answers, choices):
+                try:
+                    evaluations.append(evaluator.evaluate(answer, rubric_choice=choice))
+                except Exception as exc:
+                    evaluations.append(exc)
+        for (position, path, answer, how, _, base), evaluation in zip(members, evaluations):
+            if isinstance(evaluation, Exception):
+                emit(position, replace(base, error=_internal(evaluation)))
+                continue
+            try:
+                report = _write_report(plan, path, evaluation)
+            except OSError as exc:
+                emit(position, replace(base, error="the report cannot be written "
+                                                   f"({exc.strerror or exc})"))
+                continue
+            emit(position, _result(base, evaluation, how, report, answer), answer.text)
+    ordered = [done[i] for i in range(len(paths))]
+    graded = [(result.file, text) for result, text in ordered if result.ok]
+    features = pair_features([text for _, text in graded]) if graded else None
+    return [result for result, _ in ordered], [name for name, _ in graded], features
+
+
+def _choose(path: Path, answer: Answer, plan: _Plan):
+    """(answer without a Rubric: line, rubric, how it was chosen)."""
+    named, rest = rubric_line(answer.text)
+    warnings = list(answer.warnings)
+    if named is not None:
+        if not rest:
+            raise EvaluatorError("has only a 'Rubric:' line and no answer text to grade")
+        answer = replace(answer, text=rest)
+    library: RubricLibrary = _STATE["library"]
+    folder: FolderRubric | None = plan.folders.get(path)
+    if plan.rubric is not None:
+        if named is not None and named != plan.rubric.rubric_id:
+            warnings.append(f"{path}: the first line names rubric '{named}', but "
+                            f"{plan.rubric_source} was given; graded against "
+                            f"'{plan.rubric.rubric_id}'")
+        how = {"choice": f"given with {plan.rubric_source}", "source": plan.rubric_source}
+        rubric = plan.rubric
+    elif named is not None:
+        try:
+            rubric = library.get(named)
+        except RubricChoiceError as exc:
+            raise EvaluatorError(f"its first line names a rubric that cannot be used: "
+                                 f"{exc}") from None
+        if folder is not None and folder.rubric_id and folder.rubric_id != named:
+            warnings.append(f"{path}: the first line names rubric '{named}', {folder.config} "
+                            f"names '{folder.rubric_id}'; graded against '{named}'")
+        how = {"choice": "named in the answer's first line", "source": "first line"}
+    elif folder is not None:
+        if folder.error:
+            raise EvaluatorError(folder.error)
+        try:
+            rubric = library.get(folder.rubric_id)
+        except RubricChoiceError as exc:
+            raise EvaluatorError(f"{folder.config} names a rubric that cannot be used: "
+                                 f"{exc}") from None
+        how = {"choice": f"named in {folder.config}", "source": "folder"}
+    else:
+        if plan.index is None:
+            raise EvaluatorError(f"no rubric for this answer: {plan.index_error}")
+        choice = plan.index.choose(answer.text)
+        rubric = choice.rubric
+        how = {"choice": choice.reason, "source": "automatic",
+               "confidence": round(float(choice.margin), 3)}
+    if len(warnings) != len(answer.warnings):
+        answer = replace(answer, warnings=tuple(warnings))
+    return answer, rubric, how
+
+
+def _write_report(plan: _Plan, path: Path, evaluation: Evaluation) -> str:
+    if not plan.write_reports or plan.out is None:
+        return ""
+    from ..report import render_report, write_new
+
+    name = plan.reports[path]
+    write_new(plan.out / name, render_report(evaluation), force=True)
+    return name
+
+
+def _result(base: AnswerResult, e: Evaluation, how: dict, report: str,
+            answer: Answer) -> AnswerResult:
+    return replace(
+        base, rubric=e.rubric_id, marks=e.marks, max_marks=e.max_marks, words=e.length.words,
+        dimensions=tuple(DimensionResult(d.dimension_id, d.title, round(d.score, 4),
+                                         d.state.value) for d in e.dimensions),
+        flags=tuple(f.code for f in e.flags), rubric_choice=how["choice"],
+        rubric_source=how["source"], confidence=how.get("confidence"),
+        missed_points=tuple(p.point_id for p in e.points if p.sentence_index is None),
+        warnings=tuple(answer.warnings), report=report)
+
+
+def _reason(exc: EvaluatorError, path: Path) -> str:
+    """The error without the file name in front (the file column has it)."""
+    problem = getattr(exc, "problem", None)
+    if problem and getattr(exc, "path", None) is not None:
+        return problem
+    text = str(exc)
+    for prefix in (f"{path}: ", f"{path.name}: "):
+        if text.startswith(prefix):
+            return text[len(prefix):]
+    return text
+
+
+def _internal(exc: Exception) -> str:
+    return f"internal error: {type(exc).__name__}: {exc}"
