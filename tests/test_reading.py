@@ -77,3 +77,13 @@ def test_markup_is_kept_as_text_with_a_warning():
 def test_some_other_script_is_a_warning_not_an_error():
     answer = answer_from_text(GOOD + " \u091c\u093e\u092a\u093e\u0928" * 8)
     assert any("not Latin" in w for w in answer.warnings)
+
+
+def test_another_language_in_latin_letters_is_refused():
+    french = ("Le partenariat entre l'Inde et le Japon est passé d'une relation économique à une "
+              "alliance stratégique. Les deux pays coopèrent dans la défense, le commerce et la "
+              "technologie, et ils partagent une vision pour la région avec des exercices.")
+    with pytest.raises(AnswerReadError, match=r"reponse.txt: is not in English \(it looks like French\)"):
+        answer_from_text(french, name="reponse.txt")
+    keywords_only = "Quad. FOIP. ODA. Delhi Metro. Bullet train. CEPA. SCRI. AAGC. " * 4
+    assert answer_from_text(keywords_only).text      # few English words, but not another language

@@ -122,7 +122,36 @@ def _language_warnings(text: str, where) -> tuple[str, ...]:
     if share < 0.95:
         return (f"{where}: {100 - share * 100:.0f}% of the letters are not Latin; "
                 "only the English text is graded",)
+    _check_english_words(text, where)
     return ()
+
+
+#: Very common words of languages written in Latin letters that candidates might use instead
+#: of English; an answer where they outnumber English function words is not graded.
+_FOREIGN_WORDS = {
+    "French": frozenset("le la les des du une est et dans pour qui que avec sur pas sont ce cette "
+                        "aux au ont été leur".split()),
+    "Spanish": frozenset("el los las del una es y en por con para que se su sus al como más "
+                         "fue son este esta".split()),
+    "German": frozenset("der die das und ist nicht mit den dem ein eine zu von auf für sich "
+                        "auch wird sind".split()),
+    "Hindi (in Latin letters)": frozenset("hai hain ka ki ke aur se mein ko bhi yeh woh tha "
+                                          "thi kya nahi liye apne".split()),
+}
+_ENGLISH_WORDS = frozenset("""the of and to in is are was were for on with as by that this it
+be has have from which an its their or not also between both""".split())
+
+
+def _check_english_words(text: str, where) -> None:
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    if len(words) < 20:
+        return
+    english = sum(1 for w in words if w in _ENGLISH_WORDS)
+    language, count = max(((name, sum(1 for w in words if w in vocabulary))
+                           for name, vocabulary in _FOREIGN_WORDS.items()), key=lambda x: x[1])
+    if count >= 0.08 * len(words) and count > 2 * english:
+        raise AnswerReadError(where, f"is not in English (it looks like {language}); the "
+                                     "rubrics grade English answers only")
 
 
 def _main_script(letters) -> str:
