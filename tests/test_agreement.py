@@ -168,7 +168,7 @@ def test_malformed_csv_names_file_row_and_column(tmp_path, capsys, edit, row, co
 
 def test_missing_or_empty_file_fails_cleanly(tmp_path, capsys):
     status, _, err = run_cli(["agreement", tmp_path / "none.csv", "--no-html"], capsys)
-    assert status == 1 and "no such file" in err
+    assert status == 1 and "no such CSV file" in err
     (tmp_path / "empty.csv").write_text("", encoding="utf-8")
     status, _, err = run_cli(["agreement", tmp_path / "empty.csv", "--no-html"], capsys)
     assert status == 1 and "empty" in err

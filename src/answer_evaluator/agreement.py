@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import EvaluatorError
+from .errors import EvaluatorError, FileProblem, read_utf8
 
 REQUIRED_COLUMNS = ("question_id", "question", "reference_answer", "student_answer", "score")
 OPTIONAL_SCORE_COLUMNS = ("score_a", "score_b")
@@ -91,18 +91,9 @@ def load_graded_answers(path: Path | str, *, max_score: float = MAX_SCORE) -> li
     """Read and validate a graded-answers CSV; raise DataError naming file, row and column."""
     path = Path(path)
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DataError(path, "no such file") from None
-    except IsADirectoryError:
-        raise DataError(path, "is a folder, not a CSV file") from None
-    except OSError as exc:
-        raise DataError(path, f"cannot be read ({exc.strerror or exc})") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        raise DataError(path, "is not UTF-8 text; save it as UTF-8", row=line) from None
+        text = read_utf8(path, kind="CSV file")
+    except FileProblem as problem:
+        raise DataError(path, problem.problem, row=problem.line) from None
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)

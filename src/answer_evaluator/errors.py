@@ -45,3 +45,31 @@ def did_you_mean(word: str, choices) -> str:
     """A ' (did you mean X?)' hint, or '' when nothing is close."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+class FileProblem(Exception):
+    """Why a text file could not be read (`line` where the problem is, if known); callers
+    turn it into their own error type."""
+
+    def __init__(self, problem: str, line: int | None = None):
+        super().__init__(problem)
+        self.problem = problem
+        self.line = line
+
+
+def read_utf8(path: Path, *, kind: str) -> str:
+    """The text of a UTF-8 file (a byte-order mark allowed), or FileProblem in plain words;
+    `kind` names what the file should be ("rubric file", "CSV file")."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise FileProblem(f"no such {kind}") from None
+    except IsADirectoryError:
+        raise FileProblem(f"is a folder, not a {kind}") from None
+    except OSError as exc:
+        raise FileProblem(f"cannot be read ({exc.strerror or exc})") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise FileProblem("is not UTF-8 text; save it as UTF-8", line) from None

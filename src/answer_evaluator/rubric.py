@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .directives import DIRECTIVES, normalise_directive
-from .errors import RubricError, did_you_mean
+from .errors import FileProblem, RubricError, did_you_mean, read_utf8
 from .models import Dimension, Hints, KeywordGroup, ModelPoint, Rubric
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -91,18 +91,9 @@ def load_rubric(path: Path | str) -> Rubric:
     """Read and validate the rubric at `path`."""
     path = Path(path)
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise RubricError(path, "no such rubric file") from None
-    except IsADirectoryError:
-        raise RubricError(path, "is a folder, not a rubric file") from None
-    except OSError as exc:
-        raise RubricError(path, f"cannot be read ({exc.strerror or exc})") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        raise RubricError(path, "is not UTF-8 text; save it as UTF-8", line=line) from None
+        text = read_utf8(path, kind="rubric file")
+    except FileProblem as problem:
+        raise RubricError(path, problem.problem, line=problem.line) from None
     return parse_rubric(text, path=path)
 
 
