@@ -108,3 +108,10 @@ def test_help_and_errors_do_not_load_heavy_libraries():
             "print(sorted(m for m in ('sklearn', 'nltk', 'scipy') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_broken_rubric_in_the_folder_is_skipped_with_a_warning(workdir, capsys):
+    (workdir / "rubrics" / "broken.toml").write_text('id = "broken"\nquestion = "Q?"\n')
+    status, out, err = run_cli([INDIA_JAPAN_SAMPLES / "average.txt", "--no-report"], capsys)
+    assert status == 0 and "india-japan-partnership" in out
+    assert "warning:" in err and "broken.toml" in err and "rubric skipped" in err

@@ -129,6 +129,8 @@ def resolve_rubric(args, text: str):
     from .selection import choose_rubric
 
     choice = choose_rubric(text, args.rubrics_dir)
+    for problem in choice.problems:
+        print(f"evaluate: warning: {problem}", file=sys.stderr)
     return choice.rubric, choice.reason
 
 

@@ -18,6 +18,7 @@ class RubricChoice:
     similarity: float
     margin: float       #: lead over the runner-up, relative to the best (0..1)
     reason: str         #: plain words, shown to the user
+    problems: tuple[str, ...] = ()   #: rubric files of the folder that could not be used
 
 
 class RubricIndex:
@@ -60,9 +61,33 @@ def load_folder(folder: Path | str) -> list[Rubric]:
     return [load_rubric(p) for p in paths]
 
 
+def load_usable(folder: Path | str) -> tuple[list[Rubric], tuple[str, ...]]:
+    """The rubrics of a folder that load, and why the others do not (an error only when
+    none loads)."""
+    from .errors import RubricError
+
+    paths = find_rubrics(folder)
+    if not paths:
+        raise RubricChoiceError(f"{folder}: no rubric files (*.toml) found; name one with "
+                                "--rubric")
+    rubrics, problems = [], []
+    for path in paths:
+        try:
+            rubrics.append(load_rubric(path))
+        except RubricError as exc:
+            problems.append(f"{exc} (rubric skipped)")
+    if not rubrics:
+        raise RubricChoiceError(f"{folder}: no rubric could be loaded: " + "; ".join(problems))
+    return rubrics, tuple(problems)
+
+
 def choose_rubric(text: str, folder: Path | str = "rubrics") -> RubricChoice:
-    """The rubric of `folder` most similar to the answer `text`."""
-    return RubricIndex(load_folder(folder)).choose(text)
+    """The rubric of `folder` most similar to the answer `text`; rubric files that do not
+    load are skipped and reported in `problems`."""
+    from dataclasses import replace
+
+    rubrics, problems = load_usable(folder)
+    return replace(RubricIndex(rubrics).choose(text), problems=problems)
 
 
 def _document(rubric: Rubric) -> str:
