@@ -116,8 +116,7 @@ def _rows_in_order(graded: list[AnswerResult], blocks: list[tuple]):
 def _run(files: list[Path], plan: _Plan, jobs: int, sink, keep, chunk_size: int | None):
     """Grade `files` in chunks: `sink` gets each AnswerResult, `keep` each chunk's
     (files, features)."""
-    size = chunk_size or max(1, min(16, len(files) // (jobs * 4) or 1))
-    chunks = [files[i:i + size] for i in range(0, len(files), size)]
+    chunks = _chunks(files, jobs, chunk_size)
     if jobs <= 1:
         _init_worker(plan, in_process=True)
         try:
@@ -165,6 +164,23 @@ def _run(files: list[Path], plan: _Plan, jobs: int, sink, keep, chunk_size: int 
         raise
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _chunks(files: list[Path], jobs: int, chunk_size: int | None) -> list[list[Path]]:
+    """`files` cut into chunks: of `chunk_size`, if given; else large ones first (less work
+    per chunk: the engine, the pair features and the pool handle a chunk at a time) and
+    smaller ones as the end nears, so that the workers finish at about the same time."""
+    if chunk_size:
+        return [files[i:i + chunk_size] for i in range(0, len(files), chunk_size)]
+    if jobs <= 1:
+        return [files[i:i + 48] for i in range(0, len(files), 48)]
+    smallest = max(1, min(8, len(files) // (jobs * 4)))
+    chunks, start = [], 0
+    while start < len(files):
+        size = min(48, max(smallest, (len(files) - start) // (jobs * 3)))
+        chunks.append(files[start:start + size])
+        start += size
+    return chunks
 
 
 def _warm_up() -> None:
