@@ -542,12 +542,6 @@ def repeated_share(text: AnalysedText, weights: SentenceWeights) -> float:
                if "repeats an earlier sentence" in f) / total
 
 
-def relevance(feedback: tuple[SentenceFeedback, ...], text: AnalysedText) -> float:
-    """Share of words in sentences that serve at least one dimension."""
-    total = sum(s.word_count for s in text.sentences) or 1
-    return sum(text.sentences[f.index].word_count for f in feedback if f.dimension_ids) / total
-
-
 def _content(text: str) -> list[str]:
     from .similarity import content_stems
 
