@@ -13,3 +13,14 @@ def parse(parser, argv):
         return parser.parse_args(argv), None
     except SystemExit as exc:
         return None, ExitStatus.OK if exc.code == 0 else ExitStatus.USAGE
+
+
+def usage_error(parser, message: str) -> int:
+    """Print the usage line and `<prog>: error: message`; the usage exit status."""
+    import sys
+
+    from ..status import ExitStatus
+
+    parser.print_usage(sys.stderr)
+    print(f"{parser.prog}: error: {message}", file=sys.stderr)
+    return ExitStatus.USAGE

@@ -23,7 +23,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import parse
+from . import parse, usage_error
 from ..status import ExitStatus
 
 PROG = "evaluate agreement"
@@ -65,9 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     if args is None:
         return status
     if args.html and args.no_html:
-        parser.print_usage(sys.stderr)
-        print(f"{PROG}: error: --html and --no-html contradict each other", file=sys.stderr)
-        return ExitStatus.USAGE
+        return usage_error(parser, "--html and --no-html contradict each other")
 
     from .. import agreement as ag
     from ..calibration import CalibrationError, load_calibration

@@ -19,7 +19,7 @@ import hashlib
 import sys
 from pathlib import Path
 
-from . import parse
+from . import parse, usage_error
 from ..status import ExitStatus
 
 PROG = "evaluate calibrate"
@@ -53,12 +53,12 @@ def main(argv: list[str] | None = None) -> int:
     if args is None:
         return status
     if args.folds < 2:
-        return _usage(parser, "--folds must be 2 or more")
+        return usage_error(parser, "--folds must be 2 or more")
     if args.alpha is not None and not args.alpha > 0:
-        return _usage(parser, "--alpha must be positive")
+        return usage_error(parser, "--alpha must be positive")
     target = Path(args.output)
     if target.suffix != ".json":
-        return _usage(parser, f"the output must be a .json file, got '{target}'")
+        return usage_error(parser, f"the output must be a .json file, got '{target}'")
 
     from .. import agreement as ag
     from ..calibration import fit_calibration
@@ -120,8 +120,3 @@ def _short_cv(cv: dict) -> str:
     return (f"r={cv['pearson']:.3f} rho={cv['spearman']:.3f} rmse={cv['rmse']:.3f} "
             f"qwk={cv['qwk']:.3f}")
 
-
-def _usage(parser, message: str) -> int:
-    parser.print_usage(sys.stderr)
-    print(f"{PROG}: error: {message}", file=sys.stderr)
-    return ExitStatus.USAGE
