@@ -19,6 +19,7 @@ _QUOTES = str.maketrans({
     "\u2022": "-", "\u25cf": "-", "\u25aa": "-", "\u2023": "-", "\u2043": "-", "\u00b7": "-",
     "\u2026": "...", "\t": " ",
 })
+_DROP_CONTROL = dict.fromkeys(_CONTROL)
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
 
@@ -93,7 +94,7 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _INVISIBLE.sub("", text).translate(_QUOTES)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = "".join(ch for ch in text if ord(ch) not in _CONTROL)
+    text = text.translate(_DROP_CONTROL)
     lines = [re.sub(r" {2,}", " ", line).strip() for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
@@ -108,11 +109,17 @@ def _looks_binary(data: bytes) -> bool:
     return control / len(sample) > 0.05
 
 
+_LETTERS = re.compile(r"[^\W\d_]")
+_ASCII_LETTERS = re.compile(r"[A-Za-z]")
+
+
 def _language_warnings(text: str, where) -> tuple[str, ...]:
-    letters = [ch for ch in text if ch.isalpha()]
+    letters = _LETTERS.findall(text)
     if not letters:
         raise AnswerReadError(where, "has no words to grade (only numbers or symbols)")
-    latin = sum(1 for ch in letters if ch.isascii() or "LATIN" in unicodedata.name(ch, ""))
+    ascii_letters = len(_ASCII_LETTERS.findall(text))
+    latin = ascii_letters + sum(1 for ch in letters
+                                if not ch.isascii() and "LATIN" in unicodedata.name(ch, ""))
     share = latin / len(letters)
     if share < 0.5:
         script = _main_script(letters)
