@@ -78,41 +78,30 @@ class PointSimilarity:
         return self
 
     def _vectors(self, texts, *, demote_question: bool = True):
-        from sklearn.preprocessing import normalize
-
-        words = self.words_.transform(texts)
-        if demote_question:
-            words = normalize(words.multiply(self.word_scale_).tocsr())
-        return words, self.chars_.transform(texts)
-
-    def to_points(self, texts: list[str]) -> np.ndarray:
-        """(len(texts), n_points) similarities in 0..1."""
-        if not texts:
-            return np.zeros((0, len(self.point_ids_)))
-        words, chars = self._vectors(texts)
-        return self._combine(words, chars, self.points_words_, self.points_chars_)
-
-    def to_question(self, texts: list[str]) -> np.ndarray:
-        """Similarity of each text to the question itself, with question words at full weight."""
-        if not texts:
-            return np.zeros(0)
-        words, chars = self._vectors(texts, demote_question=False)
-        return self._combine(words, chars, self.question_words_, self.question_chars_)[:, 0]
-
-    def to_points_and_question(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """`(to_points(texts), to_question(texts))`, transforming the texts once, not twice.
-
-        Every step is row by row, so the values are exactly those of the two calls, and
-        texts of several answers can be given in one call (the batch does) and sliced."""
-        if not texts:
-            return np.zeros((0, len(self.point_ids_))), np.zeros(0)
-        from sklearn.preprocessing import normalize
-
         words = self.words_.transform(texts)
         chars = self.chars_.transform(texts)
-        demoted = normalize(words.multiply(self.word_scale_).tocsr())
-        return (self._combine(demoted, chars, self.points_words_, self.points_chars_),
+        return (self._demote(words) if demote_question else words), chars
+
+    def _demote(self, words):
+        """Question-only features keep `question_factor` of their weight; rows renormalised."""
+        from sklearn.preprocessing import normalize
+
+        return normalize(words.multiply(self.word_scale_).tocsr())
+
+    def to_points_and_question(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Similarity of each text to each model point (n_texts, n_points), with question
+        words demoted, and to the question itself (n_texts,), at full weight. The texts are
+        transformed once; every step is row by row, so texts of several answers may be
+        given in one call (the batch does) and the rows sliced."""
+        if not texts:
+            return np.zeros((0, len(self.point_ids_))), np.zeros(0)
+        words, chars = self._vectors(texts, demote_question=False)
+        return (self._combine(self._demote(words), chars, self.points_words_, self.points_chars_),
                 self._combine(words, chars, self.question_words_, self.question_chars_)[:, 0])
+
+    def to_points(self, texts: list[str]) -> np.ndarray:
+        """Only the point similarities of `to_points_and_question`."""
+        return self.to_points_and_question(texts)[0]
 
     def _combine(self, words, chars, other_words, other_chars) -> np.ndarray:
         word_sim = (words @ other_words.T).toarray()

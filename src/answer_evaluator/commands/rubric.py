@@ -14,7 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import parse
+from . import parse, usage_error
 from ..status import ExitStatus
 
 
@@ -62,9 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     if args is None:
         return status
     if args.command is None:
-        parser.print_usage(sys.stderr)
-        print("evaluate rubric: error: say check, draft or show", file=sys.stderr)
-        return ExitStatus.USAGE
+        return usage_error(parser, "say check, draft or show")
     return {"check": check, "draft": draft, "show": show}[args.command](args)
 
 
