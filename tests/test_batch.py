@@ -389,3 +389,17 @@ def test_word_and_pdf_text_keep_paragraphs_and_bullets(tmp_path):
     (tmp_path / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 100)
     with pytest.raises(AnswerReadError, match="old Word .doc"):
         read_answer(tmp_path / "old.doc")
+
+
+def test_alike_pairs_compare_only_answers_to_the_same_question():
+    from answer_evaluator.batch import similar_pairs
+
+    strong = (IJ / "strong.txt").read_text(encoding="utf-8")
+    copied = strong.replace("India", "india", 3)
+    other = (IJ / "economic-only.txt").read_text(encoding="utf-8")
+    names = ["a.txt", "b.txt", "c.txt", "d.txt"]
+    texts = [strong, copied, strong, other]
+    count, pairs = similar_pairs(names, texts)
+    assert count == 3 and pairs[0].similarity > 0.95       # a, b and c alike; d is not
+    count, pairs = similar_pairs(names, texts, groups=["ij", "ij", "other", "ij"])
+    assert count == 1 and {pairs[0].first, pairs[0].second} == {"a.txt", "b.txt"}

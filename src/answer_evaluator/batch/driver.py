@@ -15,7 +15,7 @@ from ..errors import EvaluatorError, RubricChoiceError
 from ..models import Rubric
 from .discovery import Discovery, _failure, discover, report_names
 from .outputs import write_outputs
-from .pairs import SIMILARITY_THRESHOLD, _pairs
+from .pairs import SIMILARITY_THRESHOLD, alike_pairs
 from .results import AnswerResult, BatchInterrupted, BatchResult, BatchUsageError
 from .rubrics import FolderRubric, RubricLibrary, folder_rubric
 from .workers import _STATE, _Plan, _grade_chunk, _init_worker, _internal
@@ -88,7 +88,8 @@ def grade_paths(paths: Iterable[str | Path], *, rubric: Rubric | Path | str | No
 
     results = sorted(collected + found.failures, key=_order)
     graded = [r for r in results if r.ok]
-    count, pairs = _pairs([r.file for r in graded], _rows_in_order(graded, blocks), threshold)
+    count, pairs = alike_pairs([r.file for r in graded], _rows_in_order(graded, blocks),
+                               [r.rubric for r in graded], threshold)
     rubrics = _used_rubrics(results, plan)
     batch = BatchResult(results=tuple(results), skipped=tuple(found.skipped), pairs=pairs,
                         pair_count=count, threshold=threshold, rubrics=rubrics, out=target,
