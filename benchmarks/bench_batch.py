@@ -29,6 +29,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 from pathlib import Path
@@ -132,6 +133,11 @@ def create_cost(folder: Path, n: int = 300) -> float:
 
 
 def evaluate_command() -> list[str]:
+    """The `evaluate` script installed for the Python running this benchmark (not whatever
+    is first on PATH: a version manager's shim there adds its own start-up to the timing)."""
+    script = Path(sysconfig.get_path("scripts")) / "evaluate"
+    if script.is_file():
+        return [str(script)]
     found = shutil.which("evaluate")
     return [found] if found else [sys.executable, "-m", "answer_evaluator"]
 
@@ -161,11 +167,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="runs of each batch timing (median; default 3)")
     parser.add_argument("--jobs", type=int, default=0, help="the 'all cores' job count "
                         "(default: every core)")
-    parser.add_argument("--dir", default=None, help="where to make the temporary folder "
-                        "(default: the system's; /dev/shm measures without the disk)")
+    parser.add_argument("--dir", default=str(ROOT / "benchmarks" / "out"),
+                        help="where to make the temporary folder (default: benchmarks/out/ "
+                        "in this repository, on the disk where reports/ is; /dev/shm "
+                        "measures without the disk)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args(argv)
     cores = args.jobs or len(os.sched_getaffinity(0))
+    Path(args.dir).mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="bench-batch-", dir=args.dir))
     print(machine())
     print(f"temporary folder: {work} ({file_system(work)}); creating an empty file there "
@@ -202,8 +211,8 @@ def main(argv: list[str] | None = None) -> int:
                                      jobs=jobs)
                 inner.setdefault(jobs, []).append(time.perf_counter() - started)
                 assert len(result.graded) == args.n, result.failures[:3]
-                shutil.rmtree(out, ignore_errors=True)
-                shutil.rmtree(work / f"lib-{jobs}-{run}", ignore_errors=True)
+                # The batch folders stay until the end: deleting thousands of files keeps
+                # some file systems busy for a while and would slow the next run.
         for label, times in (("whole command (a subprocess, start-up included)", whole),
                              ("grading (grade_paths, libraries already imported)", inner)):
             print(f"    {label}:")

@@ -1,5 +1,6 @@
 """The HTML report: escaped, self-contained, never overwritten silently, and checked in Chromium."""
 
+import os
 import re
 
 import pytest
@@ -57,6 +58,23 @@ def test_write_new_never_overwrites_silently(tmp_path):
     assert write_new(target, "three").name == "a-3.html"
     assert write_new(target, "forced", force=True) == target and target.read_text() == "forced"
     assert not list(target.parent.glob(".*.part"))             # no temporary files left
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask      # as open() would make it
+    assert write_new(target, "x", suffix=False) is None
+    assert not list(target.parent.glob(".*.part"))
+
+
+def test_write_new_leaves_nothing_when_writing_fails(tmp_path, monkeypatch):
+    target = tmp_path / "a.html"
+
+    def fail(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", fail)
+    with pytest.raises(OSError):
+        write_new(target, "text", force=True)
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("width", [1200, 375])

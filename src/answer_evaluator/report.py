@@ -7,7 +7,7 @@ would not escape templates named `*.html.j2`, and answer text must never become 
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from functools import lru_cache
 from pathlib import Path
 
@@ -63,14 +63,19 @@ def write_new(path: Path, content: str, *, force: bool = False,
     with a -2, -3 ... suffix (or, with `suffix=False`, nowhere: None). The file appears whole
     or not at all (temporary file, then link or rename), and an existing file is never
     replaced unless `force`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
+    data = content.encode("utf-8")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(content)
-        os.chmod(temporary, 0o666 & ~_umask())     # as open() would, not mkstemp's 0600
+        temporary, handle = _temporary_beside(path)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary, handle = _temporary_beside(path)
+    placed = False
+    try:
+        with open(handle, "wb") as out:
+            out.write(data)
         if force:
             os.replace(temporary, path)
+            placed = True
             return path
         number = 1
         while True:
@@ -84,14 +89,22 @@ def write_new(path: Path, content: str, *, force: bool = False,
                     return None
                 number += 1
     finally:
-        if os.path.exists(temporary):
+        if not placed:
             os.unlink(temporary)
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+_BINARY = getattr(os, "O_BINARY", 0)     #: Windows: no newline translation
+
+
+def _temporary_beside(path: Path) -> tuple[Path, int]:
+    """A new hidden file next to `path`, open for writing, with the permissions open()
+    would give (0666 less the umask)."""
+    while True:
+        temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+        try:
+            return temporary, os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, 0o666)
+        except FileExistsError:
+            continue
 
 
 def _gauge(marks: float, maximum: int) -> dict:
