@@ -403,3 +403,21 @@ def test_alike_pairs_compare_only_answers_to_the_same_question():
     assert count == 3 and pairs[0].similarity > 0.95       # a, b and c alike; d is not
     count, pairs = similar_pairs(names, texts, groups=["ij", "ij", "other", "ij"])
     assert count == 1 and {pairs[0].first, pairs[0].second} == {"a.txt", "b.txt"}
+
+
+def test_prefetch_reads_what_workers_would_and_leaves_bad_files_to_them(tmp_path, capfd):
+    from answer_evaluator import read_answer
+    from answer_evaluator.batch.prefetch import Prefetch
+
+    good = [IJ / "strong.txt", IJ / "average.txt"]
+    (tmp_path / "empty.txt").write_text("")
+    files = good + [tmp_path / "empty.txt", tmp_path / "gone.txt"]
+    with Prefetch(files) as prefetch:
+        read = prefetch.answers(wait=True)
+    assert set(read) == set(good)                       # bad ones are read again, by a worker
+    assert all(read[p] == read_answer(p) for p in good)
+    with Prefetch(files, start=False) as prefetch:
+        assert prefetch.answers() == {}
+    with Prefetch(files * 200):                         # left without asking: ends quietly
+        pass
+    assert capfd.readouterr().err == ""

@@ -16,6 +16,7 @@ from ..models import Rubric
 from .discovery import Discovery, _failure, discover, report_names
 from .outputs import write_outputs
 from .pairs import SIMILARITY_THRESHOLD, alike_pairs
+from .prefetch import Prefetch
 from .results import AnswerResult, BatchInterrupted, BatchResult, BatchUsageError
 from .rubrics import FolderRubric, RubricLibrary, folder_rubric
 from .workers import _STATE, _Plan, _grade_chunk, _init_worker, _internal
@@ -50,41 +51,41 @@ def grade_paths(paths: Iterable[str | Path], *, rubric: Rubric | Path | str | No
     if not found.files:
         raise BatchUsageError(_nothing_found(paths, found))
 
-    if isinstance(rubric, (str, Path)):
-        from ..rubric import load_rubric
-
-        rubric = load_rubric(rubric)
-    folders: dict[Path, FolderRubric | None] = {}
-    cache: dict[Path, FolderRubric | None] = {}
-    if rubric is None:
-        for path in found.files:
-            folders[path] = folder_rubric(path, cache)
-    known, index, index_error = _plan_rubrics(rubric, folders, rubrics_dir)
-
-    target = None
-    if write:
-        target = _make_folder(out_given, paths, force)
-    plan = _Plan(rubric=rubric, rubric_source=rubric_source, known=known,
-                 rubrics_dir=str(rubrics_dir), index=index, index_error=index_error,
-                 calibration=calibration, out=target, write_reports=write_reports,
-                 reports=report_names(found.files), folders=folders)
     jobs = _jobs(jobs, len(found.files))
     collected: list[AnswerResult] = []
     blocks: list[tuple] = []                # (files, hashed features) of each chunk
     total = len(found.files)
+    target = None
+    with Prefetch(found.files, start=jobs > 1) as prefetch:
+        if isinstance(rubric, (str, Path)):
+            from ..rubric import load_rubric
 
-    def sink(result):
-        collected.append(result)
+            rubric = load_rubric(rubric)
+        folders: dict[Path, FolderRubric | None] = {}
+        cache: dict[Path, FolderRubric | None] = {}
+        if rubric is None:
+            for path in found.files:
+                folders[path] = folder_rubric(path, cache)
+        known, index, index_error = _plan_rubrics(rubric, folders, rubrics_dir)
+        if write:
+            target = _make_folder(out_given, paths, force)
+        plan = _Plan(rubric=rubric, rubric_source=rubric_source, known=known,
+                     rubrics_dir=str(rubrics_dir), index=index, index_error=index_error,
+                     calibration=calibration, out=target, write_reports=write_reports,
+                     reports=report_names(found.files), folders=folders)
+
+        def sink(result):
+            collected.append(result)
+            if progress is not None:
+                progress(len(collected), total)
+
         if progress is not None:
-            progress(len(collected), total)
-
-    if progress is not None:
-        progress(0, total)
-    try:
-        _run(found.files, plan, jobs, sink, blocks.append, chunk_size)
-    except KeyboardInterrupt:
-        _tidy(target)
-        raise BatchInterrupted(len(collected), total, target) from None
+            progress(0, total)
+        try:
+            _run(found.files, plan, jobs, sink, blocks.append, chunk_size, prefetch)
+        except KeyboardInterrupt:
+            _tidy(target)
+            raise BatchInterrupted(len(collected), total, target) from None
 
     results = sorted(collected + found.failures, key=_order)
     graded = [r for r in results if r.ok]
@@ -114,78 +115,155 @@ def _rows_in_order(graded: list[AnswerResult], blocks: list[tuple]):
     return stacked[[where[r.file] for r in graded]]
 
 
-def _run(files: list[Path], plan: _Plan, jobs: int, sink, keep, chunk_size: int | None):
+def _run(files: list[Path], plan: _Plan, jobs: int, sink, keep, chunk_size: int | None,
+         prefetch: Prefetch):
     """Grade `files` in chunks: `sink` gets each AnswerResult, `keep` each chunk's
     (files, features)."""
-    chunks = _chunks(files, jobs, chunk_size)
-    if jobs <= 1:
+    import gc
+
+    _warm_up()
+    plan.read = prefetch.answers()
+    # The libraries loaded now live as long as the batch: the garbage collector need not
+    # walk them again at each full collection (nor, in a forked worker, copy their pages).
+    gc.freeze()
+    try:
+        if jobs > 1:
+            _run_in_workers(_Schedule(files, jobs, chunk_size), plan, sink, keep)
+            return
         _init_worker(plan, in_process=True)
         try:
-            for chunk in chunks:
+            for chunk in _chunks(files, chunk_size or 48):
                 _, names, features = _grade_chunk(chunk, sink)
                 keep((names, features))
         finally:
             _STATE.clear()
-        return
+    finally:
+        gc.unfreeze()
+
+
+def _run_in_workers(schedule: "_Schedule", plan: _Plan, sink, keep) -> None:
+    """One single-process pool per worker, so that each worker is fed from its own stretch
+    of the (path-ordered) files and only builds the evaluators of the rubrics it meets; each
+    has one chunk running and one queued, and a worker whose stretch is done takes the last
+    chunk of the stretch with most left."""
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    _warm_up()
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=context,
+    workers = [ProcessPoolExecutor(max_workers=1, mp_context=context,
                                    initializer=_init_worker, initargs=(plan,))
-    futures: dict = {}
-    consumed: set = set()
+               for _ in range(schedule.jobs)]
+    running: dict = {}                     # future -> (worker, chunk)
+    broken: set[int] = set()
+
+    def feed(worker: int) -> None:
+        chunk = schedule.next_for(worker) if worker not in broken else None
+        if chunk is None:
+            return
+        try:
+            running[workers[worker].submit(_grade_chunk, chunk)] = (worker, chunk)
+        except BrokenProcessPool:
+            broken.add(worker)
+            schedule.give_back(worker, chunk)
 
     def take(future) -> None:
-        consumed.add(future)
+        worker, chunk = running.pop(future)
         try:
             results, names, features = future.result()
             keep((names, features))
         except BrokenProcessPool as exc:
+            broken.add(worker)
             results = [_failure(str(p), f"internal error: a worker process died ({exc})")
-                       for p in futures[future]]
+                       for p in chunk]
         except Exception as exc:
-            results = [_failure(str(p), _internal(exc)) for p in futures[future]]
+            results = [_failure(str(p), _internal(exc)) for p in chunk]
         for result in results:
             sink(result)
 
     try:
-        futures = {executor.submit(_grade_chunk, chunk): chunk for chunk in chunks}
-        for future in as_completed(futures):
-            take(future)
+        for _ in range(2):                 # one chunk running and one queued per worker
+            for worker in range(schedule.jobs):
+                feed(worker)
+        while running:
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in sorted(done, key=lambda f: running[f][0]):
+                worker = running[future][0]
+                take(future)
+                feed(worker)
+        for chunk in schedule.drain():     # left only when every worker process died
+            for path in chunk:
+                sink(_failure(str(path), "internal error: no worker process left to grade it"))
     except KeyboardInterrupt:
         # Chunks already running finish whole (workers ignore Ctrl-C); count what they did.
-        executor.shutdown(wait=True, cancel_futures=True)
-        for future in futures:
-            if future not in consumed and future.done() and not future.cancelled():
+        for executor in workers:
+            executor.shutdown(wait=True, cancel_futures=True)
+        for future in list(running):
+            if future.done() and not future.cancelled():
                 take(future)
         raise
     finally:
-        executor.shutdown(wait=True, cancel_futures=True)
+        for executor in workers:
+            executor.shutdown(wait=True, cancel_futures=True)
 
 
-def _chunks(files: list[Path], jobs: int, chunk_size: int | None) -> list[list[Path]]:
-    """`files` cut into chunks: of `chunk_size`, if given; else large ones first (less work
-    per chunk: the engine, the pair features and the pool handle a chunk at a time) and
-    smaller ones as the end nears, so that the workers finish at about the same time."""
+class _Schedule:
+    """The files cut into `jobs` stretches of chunks, in path order (so answers of the same
+    folder, usually the same rubric, stay with one worker). Chunks are large at the front of
+    a stretch and small at its back, where other workers take from when theirs is done, so
+    that all finish at about the same time."""
+
+    def __init__(self, files: list[Path], jobs: int, chunk_size: int | None = None):
+        from collections import deque
+
+        self.jobs = jobs
+        bounds = [round(i * len(files) / jobs) for i in range(jobs + 1)]
+        self.stretches = [deque(_stretch_chunks(files[a:b], chunk_size))
+                          for a, b in zip(bounds, bounds[1:])]
+
+    def next_for(self, worker: int) -> list[Path] | None:
+        own = self.stretches[worker]
+        if own:
+            return own.popleft()
+        most = max(self.stretches, key=lambda s: sum(len(c) for c in s))
+        return most.pop() if most else None
+
+    def give_back(self, worker: int, chunk: list[Path]) -> None:
+        self.stretches[worker].appendleft(chunk)
+
+    def left(self) -> bool:
+        return any(self.stretches)
+
+    def drain(self):
+        for stretch in self.stretches:
+            while stretch:
+                yield stretch.popleft()
+
+
+def _stretch_chunks(files: list[Path], chunk_size: int | None) -> list[list[Path]]:
+    """A stretch cut into chunks: of `chunk_size` if given, else 4, 8, 16, 32 answers at the
+    back and 48 (the engine, the pair features and the pool handle a chunk at a time) before."""
     if chunk_size:
-        return [files[i:i + chunk_size] for i in range(0, len(files), chunk_size)]
-    if jobs <= 1:
-        return [files[i:i + 48] for i in range(0, len(files), 48)]
-    smallest = max(1, min(8, len(files) // (jobs * 4)))
+        return _chunks(files, chunk_size)
+    sizes, left, size = [], len(files), 4
+    while left > 0:
+        sizes.append(min(size, left))
+        left -= sizes[-1]
+        size = min(48, size * 2)
     chunks, start = [], 0
-    while start < len(files):
-        size = min(48, max(smallest, (len(files) - start) // (jobs * 3)))
+    for size in reversed(sizes):
         chunks.append(files[start:start + size])
         start += size
     return chunks
 
 
+def _chunks(files: list[Path], size: int) -> list[list[Path]]:
+    return [files[i:i + size] for i in range(0, len(files), size)]
+
+
 def _warm_up() -> None:
-    """Import what the workers use before they fork, so that no worker imports it again
+    """Import what grading uses, before workers fork, so that no worker imports it again
     (the parent needs scikit-learn afterwards anyway, for the alike pairs)."""
     import importlib
 

@@ -5,7 +5,7 @@ top-level functions of this module so that the pool can pickle them."""
 from __future__ import annotations
 
 import signal
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Callable
@@ -32,13 +32,15 @@ class _Plan:
     write_reports: bool
     reports: dict                         #: answer path -> report path in the batch folder
     folders: dict                         #: answer path -> FolderRubric or None
+    read: dict = field(default_factory=dict)  #: answer path -> Answer already read
 
 
 _STATE: dict = {}
 
 
 def _init_worker(plan: _Plan, in_process: bool = False) -> None:
-    """Runs once in each worker: builds the Evaluators of the rubrics the batch needs."""
+    """Runs once in each worker; the Evaluator of a rubric is built when the worker first
+    meets an answer to grade against it (each worker meets only some rubrics)."""
     if not in_process:
         signal.signal(signal.SIGINT, signal.SIG_IGN)   # the parent handles Ctrl-C
     _STATE.clear()
@@ -46,8 +48,6 @@ def _init_worker(plan: _Plan, in_process: bool = False) -> None:
     _STATE["evaluators"] = {}
     _STATE["library"] = RubricLibrary(plan.rubrics_dir, plan.known + (
         tuple(plan.index.rubrics) if plan.index is not None else ()))
-    for rubric in plan.known:
-        _evaluator(rubric)
 
 
 def _evaluator(rubric: Rubric):
@@ -91,7 +91,7 @@ def _grade_chunk(paths: list[Path], sink: Callable | None = None):
     for position, path in enumerate(paths):
         base = AnswerResult(file=str(path), candidate=path.stem)
         try:
-            answer = read_answer(path)
+            answer = plan.read.get(path) or read_answer(path)
             answer, rubric, how = _choose(path, answer, plan)
             evaluator = _evaluator(rubric)
         except EvaluatorError as exc:
