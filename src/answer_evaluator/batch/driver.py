@@ -15,6 +15,7 @@ from ..errors import EvaluatorError, RubricChoiceError
 from ..models import Rubric
 from .discovery import Discovery, _failure, discover, report_names
 from .outputs import write_outputs
+from .overview import OverviewRows
 from .pairs import SIMILARITY_THRESHOLD, alike_pairs
 from .prefetch import Prefetch
 from .results import AnswerResult, BatchInterrupted, BatchResult, BatchUsageError
@@ -74,8 +75,13 @@ def grade_paths(paths: Iterable[str | Path], *, rubric: Rubric | Path | str | No
                      calibration=calibration, out=target, write_reports=write_reports,
                      reports=report_names(found.files), folders=folders)
 
+        rows = OverviewRows() if target is not None else None
+        rubric_of = _rubric_lookup(plan)
+
         def sink(result):
             collected.append(result)
+            if rows is not None:    # index.html's rows, while the workers grade the rest
+                rows.add(result, rubric_of(result))
             if progress is not None:
                 progress(len(collected), total)
 
@@ -97,7 +103,7 @@ def grade_paths(paths: Iterable[str | Path], *, rubric: Rubric | Path | str | No
                         created=created, elapsed=time.monotonic() - started, jobs=jobs)
     if target is not None:
         try:
-            write_outputs(batch, paths)
+            write_outputs(batch, paths, rows)
         except KeyboardInterrupt:
             raise BatchInterrupted(len(collected), total, target) from None
     return batch
@@ -308,17 +314,32 @@ def _plan_rubrics(rubric, folders, rubrics_dir):
     return tuple(known.values()), index, error
 
 
-def _used_rubrics(results, plan: _Plan) -> dict:
+def _rubric_lookup(plan: _Plan) -> Callable[[AnswerResult], Rubric | None]:
+    """The Rubric a graded result was graded against (None if it cannot be loaded)."""
     library = RubricLibrary(plan.rubrics_dir, plan.known + (
         tuple(plan.index.rubrics) if plan.index is not None else ()))
+
+    def rubric_of(result: AnswerResult) -> Rubric | None:
+        if not result.ok:
+            return None
+        if plan.rubric is not None:
+            return plan.rubric
+        try:
+            return library.get(result.rubric)
+        except RubricChoiceError:
+            return None
+
+    return rubric_of
+
+
+def _used_rubrics(results, plan: _Plan) -> dict:
+    rubric_of = _rubric_lookup(plan)
     used = {}
     for result in results:
         if result.ok and result.rubric not in used:
-            try:
-                used[result.rubric] = (plan.rubric if plan.rubric is not None
-                                       else library.get(result.rubric))
-            except RubricChoiceError:
-                pass
+            rubric = rubric_of(result)
+            if rubric is not None:
+                used[result.rubric] = rubric
     return dict(sorted(used.items()))
 
 

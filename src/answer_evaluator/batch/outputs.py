@@ -82,12 +82,13 @@ def _rubric_summaries(batch: BatchResult) -> list[dict]:
     return summaries
 
 
-def write_outputs(batch: BatchResult, paths: list[str]) -> None:
-    """results.csv, results.json and index.html, each written whole (temporary file, rename)."""
+def write_outputs(batch: BatchResult, paths: list[str], rows=None) -> None:
+    """results.csv, results.json and index.html, each written whole (temporary file, rename);
+    `rows`: an overview.OverviewRows with the index rows already rendered."""
     from .overview import render_overview
     from ..report import write_new
 
     out = batch.out
     write_new(out / "results.csv", "\ufeff" + results_csv(batch), force=True)
     write_new(out / "results.json", dump_json(results_json(batch, paths)), force=True)
-    write_new(out / "index.html", render_overview(batch, paths), force=True)
+    write_new(out / "index.html", render_overview(batch, paths, rows), force=True)

@@ -102,17 +102,46 @@ def rubric_overview(rubric: Rubric, results) -> dict:
                                "share": times / count, "order": order})
             order += 1
     missed.sort(key=lambda p: (-p["missed"], p["order"]))
-    rows = []
-    for r in results:
-        by_id = {d.dimension_id: d for d in r.dimensions}
-        rows.append({"result": r, "href": href(r.report) if r.report else "",
-                     "cells": [by_id.get(d.dimension_id) for d in rubric.dimensions]})
     marks = [r.marks for r in results]
     return {
         "rubric": rubric, "id": rubric.rubric_id, "count": count,
         "mean_marks": round(sum(marks) / count, 2) if count else None,
-        "dimensions": dimensions, "missed": missed[:MISSED_SHOWN], "rows": rows,
+        "dimensions": dimensions, "missed": missed[:MISSED_SHOWN],
     }
+
+
+class OverviewRows:
+    """The HTML rows of each graded answer in index.html (its line in the table of
+    candidates and in its rubric's heatmap), rendered once per answer: a batch adds each
+    result as it comes in, so that this work overlaps the grading of the others."""
+
+    def __init__(self):
+        from ..report import environment
+
+        self._macros = environment().get_template("_overview_rows.html.j2").module
+        self._candidates: dict[str, object] = {}
+        self._heat: dict[str, object] = {}
+
+    def add(self, result, rubric: Rubric | None) -> None:
+        """Render the rows of `result` (its heatmap row only if `rubric` is given)."""
+        if result.ok:
+            self.candidate(result)
+            if rubric is not None:
+                self.heat(result, rubric)
+
+    def candidate(self, result):
+        if result.file not in self._candidates:
+            self._candidates[result.file] = self._macros.candidate_row(
+                result, href(result.report) if result.report else "", breakable)
+        return self._candidates[result.file]
+
+    def heat(self, result, rubric: Rubric):
+        if result.file not in self._heat:
+            by_id = {d.dimension_id: d for d in result.dimensions}
+            self._heat[result.file] = self._macros.heat_row(
+                result, href(result.report) if result.report else "", rubric.dimensions,
+                [by_id.get(d.dimension_id) for d in rubric.dimensions])
+        return self._heat[result.file]
 
 
 def histogram(results, *, width: int = 640, height: int = 230) -> dict:
@@ -163,13 +192,18 @@ def breakable(text: str):
     return Markup(str(escape(text)).replace("/", "/<wbr>"))
 
 
-def render_overview(batch, paths) -> str:
-    """index.html of a batch folder, as HTML text."""
+def render_overview(batch, paths, rows: OverviewRows | None = None) -> str:
+    """index.html of a batch folder, as HTML text (`rows`: those already rendered)."""
     from ..report import environment
 
+    rows = rows if rows is not None else OverviewRows()
     graded = list(batch.graded)
-    rubrics = [rubric_overview(rubric, [r for r in graded if r.rubric == rubric_id])
-               for rubric_id, rubric in batch.rubrics.items()]
+    rubrics = []
+    for rubric_id, rubric in batch.rubrics.items():
+        own = [r for r in graded if r.rubric == rubric_id]
+        view = rubric_overview(rubric, own)
+        view["heat_rows"] = [rows.heat(r, rubric) for r in own]
+        rubrics.append(view)
     by_file = {r.file: r for r in batch.results}
     pairs = [{"pair": p, "first": by_file.get(p.first), "second": by_file.get(p.second)}
              for p in batch.pairs]
@@ -177,8 +211,7 @@ def render_overview(batch, paths) -> str:
     env = environment()
     return env.get_template("overview.html.j2").render(
         batch=batch, paths=list(paths), graded=graded, failures=list(batch.failures),
-        rubrics=rubrics, rows=[{"result": r, "href": href(r.report) if r.report else ""}
-                               for r in graded],
+        rubrics=rubrics, candidate_rows=[rows.candidate(r) for r in graded],
         hist=histogram(graded) if graded else None, pairs=pairs,
         mean_share=sum(marks) / len(marks) if marks else None,
         script=SORT_SCRIPT, script_hash=script_hash(), href=href, path=breakable)
