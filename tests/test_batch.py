@@ -421,3 +421,15 @@ def test_prefetch_reads_what_workers_would_and_leaves_bad_files_to_them(tmp_path
     with Prefetch(files * 200):                         # left without asking: ends quietly
         pass
     assert capfd.readouterr().err == ""
+
+
+def test_alike_pairs_dense_and_sparse_products_agree(monkeypatch):
+    from answer_evaluator.batch import pairs
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*/*.txt"))]
+    texts += [t.replace(".", ". Indeed,", 2) for t in texts[:12]]      # near copies
+    names = [f"{i}.txt" for i in range(len(texts))]
+    dense = pairs.similar_pairs(names, texts, threshold=0.3)
+    monkeypatch.setattr(pairs, "_DENSE_LIMIT", 0)
+    assert pairs.similar_pairs(names, texts, threshold=0.3) == dense
+    assert dense[0] >= 12

@@ -26,6 +26,7 @@ def similar_pairs(names: list[str], texts: list[str], threshold: float = SIMILAR
 
 
 _HASH_FEATURES = 2 ** 22
+_DENSE_LIMIT = 2_000_000   #: answers x shared words up to which the product is dense (16 MB)
 
 
 def pair_features(texts: list[str]):
@@ -78,20 +79,28 @@ def _cosine_pairs(counts, threshold: float, rows):
     matrix = normalize(sparse.csr_matrix((tf * idf, compact, counts.indptr),
                                          shape=(n, len(columns))))
     # A word of one answer only adds nothing to any pair: drop it (norms are already taken).
-    matrix.data[df[matrix.indices] < 2] = 0.0
-    matrix.eliminate_zeros()
-    found_i, found_j, found_v = [], [], []
-    step = 256
-    for start in range(0, n, step):
-        # this block of answers against itself and every later answer: each pair once
-        block = (matrix[start:start + step] @ matrix[start:].T).toarray()
-        i, j = np.nonzero(block >= threshold - 1e-9)
-        upper = j > i
-        i, j = i[upper], j[upper]
-        found_i.append(i + start)
-        found_j.append(j + start)
-        found_v.append(block[i, j])
-    i, j, v = np.concatenate(found_i), np.concatenate(found_j), np.concatenate(found_v)
+    shared = df >= 2
+    matrix = matrix[:, np.flatnonzero(shared)]
+    if n * matrix.shape[1] <= _DENSE_LIMIT:
+        # Answers to one question share most of their common words, so their similarities
+        # are nearly all non-zero: a dense product is faster than a sparse one.
+        dense = matrix.toarray()
+        similarity = dense @ dense.T
+        i, j = np.nonzero(np.triu(similarity, k=1) >= threshold - 1e-9)
+        v = similarity[i, j]
+    else:
+        found_i, found_j, found_v = [], [], []
+        step = 256
+        for start in range(0, n, step):
+            # this block of answers against itself and every later answer: each pair once
+            block = (matrix[start:start + step] @ matrix[start:].T).toarray()
+            i, j = np.nonzero(block >= threshold - 1e-9)
+            upper = j > i
+            i, j = i[upper], j[upper]
+            found_i.append(i + start)
+            found_j.append(j + start)
+            found_v.append(block[i, j])
+        i, j, v = np.concatenate(found_i), np.concatenate(found_j), np.concatenate(found_v)
     v = np.minimum(np.round(v, 4), 1.0)
     keep = v >= threshold
     return rows[i[keep]], rows[j[keep]], v[keep]
