@@ -23,6 +23,38 @@ def test_autoescape_is_on_for_j2_templates():
     assert environment().autoescape is True or environment().autoescape("x.html.j2")
 
 
+def test_templates_from_the_compiled_cache_escape_and_render_alike(india_japan_evaluator,
+                                                                    evil_html, tmp_path,
+                                                                    monkeypatch):
+    from jinja2 import Environment
+
+    from answer_evaluator import report
+
+    first, second = report.environment.__wrapped__(), report.environment.__wrapped__()
+    cache = first.bytecode_cache
+    assert cache is not None
+    first.get_template("answer.html.j2")                         # compiles and saves
+    loaded = []
+    original = type(second.bytecode_cache).load_bytecode
+
+    def spy(self, bucket):
+        original(self, bucket)
+        loaded.append(bucket.code is not None)
+
+    monkeypatch.setattr(type(second.bytecode_cache), "load_bytecode", spy)
+    monkeypatch.setattr(report, "environment", lambda: second)
+    html = render_report(india_japan_evaluator.evaluate(answer_from_text(EVIL, name="<evil>")))
+    assert loaded and all(loaded)                                # came from the cache
+    assert html == evil_html and "<script>" not in html          # escaped all the same
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("")
+    env = Environment(loader=first.loader, autoescape=True,      # even root cannot write here
+                      bytecode_cache=type(cache)(str(not_a_folder)))
+    env.filters.update(first.filters)
+    assert "&lt;b&gt;" in env.from_string("{{ x }}").render(x="<b>")
+    assert env.get_template("_overview_rows.html.j2") is not None   # never an error
+
+
 def test_answer_text_cannot_inject_markup(evil_html):
     assert "<script>" not in evil_html and "<img" not in evil_html and "<b>bold" not in evil_html
     assert "&lt;script&gt;alert(&#39;xss&#39;)&lt;/script&gt;" in evil_html

@@ -19,10 +19,38 @@ def environment():
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
     env = Environment(loader=PackageLoader(__package__, "templates"), autoescape=True,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      bytecode_cache=_compiled_templates())
     env.filters["marks"] = lambda value: f"{value:g}"
     env.filters["percent"] = lambda value: f"{100 * value:.0f}%"
     return env
+
+
+def _compiled_templates():
+    """Jinja2's cache of compiled templates (in a private folder of the system's temporary
+    folder, checked against each template's source), as Python caches bytecode: it saves
+    compiling the templates at each start. None where no such folder can be made."""
+    from jinja2 import FileSystemBytecodeCache
+
+    class QuietCache(FileSystemBytecodeCache):
+        """A cache that can only save time: any error reading or writing it is ignored."""
+
+        def load_bytecode(self, bucket) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except (OSError, ValueError, EOFError):
+                bucket.reset()
+
+        def dump_bytecode(self, bucket) -> None:
+            try:
+                super().dump_bytecode(bucket)
+            except OSError:
+                pass
+
+    try:
+        return QuietCache()
+    except (OSError, RuntimeError):
+        return None
 
 
 def render_report(evaluation: Evaluation, *, rubric_titles: dict[str, str] | None = None) -> str:
