@@ -105,8 +105,12 @@ class BatchResult:
 
     def rows(self) -> list[dict]:
         """One dict per answer with the columns of results.csv (typed values)."""
+        return [dict(row) for row in self._rows]
+
+    @cached_property
+    def _rows(self) -> tuple[dict, ...]:
         columns = self.columns()
-        return [_row(r, columns) for r in self.results]
+        return tuple(_row(r, columns) for r in self.results)
 
 
 _BASE_COLUMNS = ("file", "candidate", "rubric", "marks", "max_marks", "words")
