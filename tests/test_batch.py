@@ -423,6 +423,45 @@ def test_prefetch_reads_what_workers_would_and_leaves_bad_files_to_them(tmp_path
     assert capfd.readouterr().err == ""
 
 
+def test_prefetch_left_with_much_read_ends_at_once(tmp_path):
+    import time
+
+    from answer_evaluator.batch.prefetch import Prefetch
+
+    text = (IJ / "strong.txt").read_text(encoding="utf-8")
+    files = []
+    for i in range(300):                  # far more than a pipe holds (64 KB) once pickled
+        files.append(tmp_path / f"a{i}.txt")
+        files[-1].write_text(text, encoding="utf-8")
+    prefetch = Prefetch(files)
+    time.sleep(1.0)                       # all read: the reader waits to hand them over
+    started = time.monotonic()
+    prefetch.close()                      # as on Ctrl-C while the libraries load
+    assert time.monotonic() - started < 2
+
+
+def test_interrupting_two_jobs_keeps_only_whole_reports(tmp_path):
+    from answer_evaluator.batch import BatchInterrupted, grade_paths
+
+    folder = tmp_path / "answers"
+    folder.mkdir()
+    for i, name in enumerate(["strong", "average", "economic-only", "too-short"] * 6):
+        shutil.copy(IJ / f"{name}.txt", folder / f"{i:02d}-{name}.txt")
+
+    def stop_after_three(done, total):
+        if done == 3:
+            raise KeyboardInterrupt
+
+    out = tmp_path / "stopped"
+    with pytest.raises(BatchInterrupted) as caught:
+        grade_paths([folder], rubrics_dir=RUBRICS, out=out, jobs=2, chunk_size=2,
+                    progress=stop_after_three)
+    assert 3 <= caught.value.done < 24 and caught.value.total == 24
+    files = [p for p in out.rglob("*") if p.is_file()]
+    assert files and all(p.suffix == ".html" and not p.name.startswith(".") for p in files)
+    assert not (out / "results.csv").exists()
+
+
 def test_alike_pairs_dense_and_sparse_products_agree(monkeypatch):
     from answer_evaluator.batch import pairs
 

@@ -25,8 +25,8 @@ class Prefetch:
         context = multiprocessing.get_context("fork")
         self._stop = context.Event()
         self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_read, args=(files, self._stop, send),
-                                        daemon=True)
+        self._process = context.Process(target=_read, daemon=True,
+                                        args=(files, self._stop, send, self._receive))
         self._process.start()
         send.close()
 
@@ -60,8 +60,9 @@ class Prefetch:
             self._process = None
 
 
-def _read(files: list[Path], stop, send) -> None:
+def _read(files: list[Path], stop, send, receive) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # the parent handles Ctrl-C
+    receive.close()             # else, if the parent stops listening, sending never ends
     try:
         from ..reading import read_answer
 
