@@ -472,3 +472,20 @@ def test_alike_pairs_dense_and_sparse_products_agree(monkeypatch):
     monkeypatch.setattr(pairs, "_DENSE_LIMIT", 0)
     assert pairs.similar_pairs(names, texts, threshold=0.3) == dense
     assert dense[0] >= 12
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="no named pipes here")
+def test_named_pipes_are_skipped_and_odd_file_names_shown_escaped(tmp_path, capsys):
+    import os
+
+    folder = tmp_path / "class"
+    folder.mkdir()
+    shutil.copy(IJ / "strong.txt", folder / "plain.txt")
+    shutil.copy(IJ / "average.txt", folder / "two\nlines\x1b[31m.txt")
+    os.mkfifo(folder / "pipe.txt")                 # reading it would wait for a writer forever
+    status, stdout, _ = batch([folder], capsys, tmp_path / "out", jobs=2)
+    assert status == 0
+    assert "pipe.txt: not a regular file" in stdout
+    assert "two\\nlines\\x1b[31m.txt" in stdout and "\x1b" not in stdout
+    rows = read_json(tmp_path / "out")["results"]
+    assert sorted(Path(r["file"]).name for r in rows) == ["plain.txt", "two\nlines\x1b[31m.txt"]

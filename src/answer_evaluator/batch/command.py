@@ -3,6 +3,7 @@ the end."""
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 
@@ -66,7 +67,8 @@ def run_batch(args) -> int:
             out=args.out, write_reports=not args.no_report, jobs=args.jobs,
             calibration=getattr(args, "calibration", None), force=args.force, progress=bar)
     except BatchUsageError as exc:
-        print(f"evaluate: error: {exc}", file=sys.stderr)
+        print("\n".join(printable(line) for line in f"evaluate: error: {exc}".split("\n")),
+              file=sys.stderr)
         return ExitStatus.USAGE
     except BatchInterrupted as stop:
         if bar:
@@ -138,4 +140,14 @@ def summary(batch: BatchResult, limit: int = 50) -> str:
     if batch.out is not None:
         lines.append(f"Class overview: {batch.out / 'index.html'}")
         lines.append(f"Results: {batch.out / 'results.csv'} and results.json")
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)
+
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` with control characters (a newline or a terminal escape in a file name, text
+    from an answer's first line) and bidirectional overrides shown as escapes, so that what
+    the terminal shows is what the files are called."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)

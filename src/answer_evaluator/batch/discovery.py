@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import glob
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -113,17 +114,24 @@ def _consider(path: Path, root: Path, excluded: set[Path], found: Discovery, add
                                                 ".pdf)"))
     elif name.lower().startswith("readme"):
         found.skipped.append(Skipped(str(path), "a README, not an answer"))
-    elif path.is_symlink():
-        if not path.exists():
-            found.skipped.append(Skipped(str(path), "broken link"))
-        elif not _inside(path, root):
-            found.skipped.append(Skipped(str(path), f"link to a file outside {root}"))
-        else:
-            add(path)
+    elif path.is_symlink() and not path.exists():
+        found.skipped.append(Skipped(str(path), "broken link"))
+    elif path.is_symlink() and not _inside(path, root):
+        found.skipped.append(Skipped(str(path), f"link to a file outside {root}"))
     elif check_excluded and any(_real(path).is_relative_to(e) for e in excluded):
         found.skipped.append(Skipped(str(path), "in the reports folder"))
+    elif not _regular(path):
+        found.skipped.append(Skipped(str(path), "not a regular file (a named pipe, a device "
+                                                "or a socket: reading it could wait forever)"))
     else:
         add(path)
+
+
+def _regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return True             # reading it will say what is wrong
 
 
 def _inside(link: Path, root: Path) -> bool:
