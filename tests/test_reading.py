@@ -87,3 +87,9 @@ def test_another_language_in_latin_letters_is_refused():
         answer_from_text(french, name="reponse.txt")
     keywords_only = "Quad. FOIP. ODA. Delhi Metro. Bullet train. CEPA. SCRI. AAGC. " * 4
     assert answer_from_text(keywords_only).text      # few English words, but not another language
+    short_german = ("Indien und Japan haben eine besondere strategische Partnerschaft, die sich "
+                    "seit 2014 vertieft hat.")
+    with pytest.raises(AnswerReadError, match=r"looks like German"):
+        answer_from_text(short_german)
+    short_english = "The die is cast: India and Japan are partners in the Quad since 2017."
+    assert answer_from_text(short_english).text
