@@ -14,12 +14,15 @@ The steps, each in its own module of this package:
    line of the answer (that line is not graded); else the nearest `evaluate.toml`
    (`rubric = "<id>"`) in the answer's folder or above; else the automatic choice of
    `selection.RubricIndex`, fitted once per batch in the parent process.
-3. Workers (workers.py; a ProcessPoolExecutor whose initializer builds one Evaluator per
-   rubric per worker) read, grade and write each answer's HTML report, a chunk of answers
-   per task, and send back small `AnswerResult`s (results.py). One bad file never stops the
-   batch: it becomes a result with an `error`.
-4. The parent (driver.py, `grade_paths`) sorts the results by path (so they are the same
-   whatever the number of jobs), finds pairs of answers that are suspiciously alike
+3. Grading (pool.py, workers.py): with one job, in the process itself; with more, one worker
+   process per job, each fed chunks from its own stretch of the files (so it builds, once,
+   only the Evaluators of the rubrics it meets), while the answers were read ahead by
+   prefetch.py during the import of the libraries. Each worker reads, grades and writes each
+   answer's HTML report and sends back small `AnswerResult`s (results.py). One bad file never
+   stops the batch: it becomes a result with an `error`.
+4. The parent (driver.py, `grade_paths`) renders each answer's rows of the class overview as
+   its result arrives, sorts the results by path (so they are the same whatever the number
+   of jobs), finds pairs of answers to the same rubric that are suspiciously alike
    (pairs.py), and writes results.csv, results.json and index.html (outputs.py,
    overview.py) into the batch folder, each file whole or not at all.
 

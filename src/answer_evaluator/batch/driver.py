@@ -1,5 +1,5 @@
-"""The batch driver: `grade_paths` discovers the answers, plans their rubrics, runs the
-workers (in process or in a process pool), sorts the results, finds the alike pairs and
+"""The batch driver: `grade_paths` discovers the answers, plans their rubrics, grades them
+(in process, or in worker processes: pool.py), sorts the results, finds the alike pairs and
 writes the batch folder."""
 
 from __future__ import annotations
@@ -13,14 +13,15 @@ from typing import Callable, Iterable
 
 from ..errors import EvaluatorError, RubricChoiceError
 from ..models import Rubric
-from .discovery import Discovery, _failure, discover, report_names
+from .discovery import Discovery, discover, report_names
 from .outputs import write_outputs
 from .overview import OverviewRows
 from .pairs import SIMILARITY_THRESHOLD, alike_pairs
 from .prefetch import Prefetch
 from .results import AnswerResult, BatchInterrupted, BatchResult, BatchUsageError
+from .pool import Schedule, chunks, run_in_workers
 from .rubrics import FolderRubric, RubricLibrary, folder_rubric
-from .workers import _STATE, _Plan, _grade_chunk, _init_worker, _internal
+from .workers import _STATE, _Plan, _grade_chunk, _init_worker
 
 DEFAULT_REPORTS = Path("reports")
 
@@ -134,138 +135,17 @@ def _run(files: list[Path], plan: _Plan, jobs: int, sink, keep, chunk_size: int 
     gc.freeze()
     try:
         if jobs > 1:
-            _run_in_workers(_Schedule(files, jobs, chunk_size), plan, sink, keep)
+            run_in_workers(Schedule(files, jobs, chunk_size), plan, sink, keep)
             return
         _init_worker(plan, in_process=True)
         try:
-            for chunk in _chunks(files, chunk_size or 48):
+            for chunk in chunks(files, chunk_size or 48):
                 _, names, features = _grade_chunk(chunk, sink)
                 keep((names, features))
         finally:
             _STATE.clear()
     finally:
         gc.unfreeze()
-
-
-def _run_in_workers(schedule: "_Schedule", plan: _Plan, sink, keep) -> None:
-    """One single-process pool per worker, so that each worker is fed from its own stretch
-    of the (path-ordered) files and only builds the evaluators of the rubrics it meets; each
-    has one chunk running and one queued, and a worker whose stretch is done takes the last
-    chunk of the stretch with most left."""
-    import multiprocessing
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-    from concurrent.futures.process import BrokenProcessPool
-
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    workers = [ProcessPoolExecutor(max_workers=1, mp_context=context,
-                                   initializer=_init_worker, initargs=(plan,))
-               for _ in range(schedule.jobs)]
-    running: dict = {}                     # future -> (worker, chunk)
-    broken: set[int] = set()
-
-    def feed(worker: int) -> None:
-        chunk = schedule.next_for(worker) if worker not in broken else None
-        if chunk is None:
-            return
-        try:
-            running[workers[worker].submit(_grade_chunk, chunk)] = (worker, chunk)
-        except BrokenProcessPool:
-            broken.add(worker)
-            schedule.give_back(worker, chunk)
-
-    def take(future) -> None:
-        worker, chunk = running.pop(future)
-        try:
-            results, names, features = future.result()
-            keep((names, features))
-        except BrokenProcessPool as exc:
-            broken.add(worker)
-            results = [_failure(str(p), f"internal error: a worker process died ({exc})")
-                       for p in chunk]
-        except Exception as exc:
-            results = [_failure(str(p), _internal(exc)) for p in chunk]
-        for result in results:
-            sink(result)
-
-    try:
-        for _ in range(2):                 # one chunk running and one queued per worker
-            for worker in range(schedule.jobs):
-                feed(worker)
-        while running:
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in sorted(done, key=lambda f: running[f][0]):
-                worker = running[future][0]
-                take(future)
-                feed(worker)
-        for chunk in schedule.drain():     # left only when every worker process died
-            for path in chunk:
-                sink(_failure(str(path), "internal error: no worker process left to grade it"))
-    except KeyboardInterrupt:
-        # Chunks already running finish whole (workers ignore Ctrl-C); count what they did.
-        for executor in workers:
-            executor.shutdown(wait=True, cancel_futures=True)
-        for future in list(running):
-            if future.done() and not future.cancelled():
-                take(future)
-        raise
-    finally:
-        for executor in workers:
-            executor.shutdown(wait=True, cancel_futures=True)
-
-
-class _Schedule:
-    """The files cut into `jobs` stretches of chunks, in path order (so answers of the same
-    folder, usually the same rubric, stay with one worker). Chunks are large at the front of
-    a stretch and small at its back, where other workers take from when theirs is done, so
-    that all finish at about the same time."""
-
-    def __init__(self, files: list[Path], jobs: int, chunk_size: int | None = None):
-        from collections import deque
-
-        self.jobs = jobs
-        bounds = [round(i * len(files) / jobs) for i in range(jobs + 1)]
-        self.stretches = [deque(_stretch_chunks(files[a:b], chunk_size))
-                          for a, b in zip(bounds, bounds[1:])]
-
-    def next_for(self, worker: int) -> list[Path] | None:
-        own = self.stretches[worker]
-        if own:
-            return own.popleft()
-        most = max(self.stretches, key=lambda s: sum(len(c) for c in s))
-        return most.pop() if most else None
-
-    def give_back(self, worker: int, chunk: list[Path]) -> None:
-        self.stretches[worker].appendleft(chunk)
-
-    def left(self) -> bool:
-        return any(self.stretches)
-
-    def drain(self):
-        for stretch in self.stretches:
-            while stretch:
-                yield stretch.popleft()
-
-
-def _stretch_chunks(files: list[Path], chunk_size: int | None) -> list[list[Path]]:
-    """A stretch cut into chunks: of `chunk_size` if given, else 4, 8, 16, 32 answers at the
-    back and 48 (the engine, the pair features and the pool handle a chunk at a time) before."""
-    if chunk_size:
-        return _chunks(files, chunk_size)
-    sizes, left, size = [], len(files), 4
-    while left > 0:
-        sizes.append(min(size, left))
-        left -= sizes[-1]
-        size = min(48, size * 2)
-    chunks, start = [], 0
-    for size in reversed(sizes):
-        chunks.append(files[start:start + size])
-        start += size
-    return chunks
-
-
-def _chunks(files: list[Path], size: int) -> list[list[Path]]:
-    return [files[i:i + size] for i in range(0, len(files), size)]
 
 
 def _warm_up() -> None:
