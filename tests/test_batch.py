@@ -507,3 +507,30 @@ def test_schedule_gives_each_worker_its_stretch_and_every_file_once():
     assert [len(c) for c in stolen] == sorted(len(c) for c in stolen)   # smallest chunks first
     assert sorted(p for c in [second, *stolen] for p in c) == files[102:]
     assert not schedule.left()
+
+
+def test_a_worker_that_dies_fails_only_the_chunk_it_was_grading(tmp_path, monkeypatch):
+    import os
+
+    from answer_evaluator.batch import grade_paths, pool
+
+    folder = tmp_path / "answers"
+    folder.mkdir()
+    for i in range(8):
+        shutil.copy(IJ / "average.txt", folder / f"a{i}.txt")
+    shutil.copy(IJ / "strong.txt", folder / "a3-boom.txt")
+    real = pool._grade_chunk
+
+    def grade_or_die(chunk, sink=None):
+        if any("boom" in p.name for p in chunk):
+            os._exit(3)                                  # as if killed by the system
+        return real(chunk, sink)
+
+    monkeypatch.setattr(pool, "_grade_chunk", grade_or_die)
+    result = grade_paths([folder], rubrics_dir=RUBRICS, out=tmp_path / "out", jobs=2,
+                         chunk_size=1)
+    failed = {Path(r.file).name: r.error for r in result.failures}
+    assert list(failed) == ["a3-boom.txt"] and "worker process died (exit code 3)" in failed[
+        "a3-boom.txt"]
+    assert len(result.graded) == 8                       # the others, by the other worker
+    assert (tmp_path / "out" / "index.html").is_file()

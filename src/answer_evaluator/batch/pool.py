@@ -4,6 +4,7 @@ come (each answer's result to `sink`, each chunk's pair features to `keep`)."""
 
 from __future__ import annotations
 
+from collections import deque
 from pathlib import Path
 
 from .discovery import _failure
@@ -11,70 +12,143 @@ from .workers import _Plan, _grade_chunk, _init_worker, _internal
 
 
 def run_in_workers(schedule: "Schedule", plan: _Plan, sink, keep) -> None:
-    """One single-process pool per worker, so that each worker is fed from its own stretch
-    of the (path-ordered) files and only builds the evaluators of the rubrics it meets; each
-    has one chunk running and one queued, and a worker whose stretch is done takes the last
-    chunk of the stretch with most left."""
+    """Grade the schedule's chunks in `schedule.jobs` worker processes, each fed through its
+    own pipe from its own stretch of the (path-ordered) files, so that it builds only the
+    evaluators of the rubrics it meets; each has one chunk being graded and one waiting, and
+    a worker whose stretch is done takes the last chunk of the stretch with most left.
+
+    Every worker is forked before the parent starts any thread (no fork of a multi-threaded
+    process). A worker that dies fails its chunks with the reason and the others go on. On
+    Ctrl-C the workers (which ignore it) finish the chunks they hold and are counted."""
     import multiprocessing
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-    from concurrent.futures.process import BrokenProcessPool
+    from multiprocessing.connection import wait
 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    workers = [ProcessPoolExecutor(max_workers=1, mp_context=context,
-                                   initializer=_init_worker, initargs=(plan,))
-               for _ in range(schedule.jobs)]
-    running: dict = {}                     # future -> (worker, chunk)
-    broken: set[int] = set()
+    workers: list[_Worker] = []
+    for _ in range(schedule.jobs):
+        workers.append(_Worker(context, plan, [w.conn for w in workers]))
 
-    def feed(worker: int) -> None:
-        chunk = schedule.next_for(worker) if worker not in broken else None
+    def feed(index: int) -> None:
+        worker = workers[index]
+        chunk = schedule.next_for(index) if worker.alive else None
         if chunk is None:
             return
         try:
-            running[workers[worker].submit(_grade_chunk, chunk)] = (worker, chunk)
-        except BrokenProcessPool:
-            broken.add(worker)
-            schedule.give_back(worker, chunk)
+            worker.conn.send(chunk)
+            worker.holding.append(chunk)
+        except OSError:
+            schedule.give_back(index, chunk)
+            _died(worker, sink, lambda c: schedule.give_back(index, c))
 
-    def take(future) -> None:
-        worker, chunk = running.pop(future)
+    def collect(index: int) -> None:
+        """The reply for the oldest chunk `workers[index]` holds (or its death)."""
+        worker = workers[index]
         try:
-            results, names, features = future.result()
+            outcome, value = worker.conn.recv()
+        except (EOFError, OSError):
+            _died(worker, sink, lambda c: schedule.give_back(index, c))
+            return
+        chunk = worker.holding.popleft()
+        if outcome == "done":
+            results, names, features = value
             keep((names, features))
-        except BrokenProcessPool as exc:
-            broken.add(worker)
-            results = [_failure(str(p), f"internal error: a worker process died ({exc})")
-                       for p in chunk]
-        except Exception as exc:
-            results = [_failure(str(p), _internal(exc)) for p in chunk]
+        else:
+            results = [_failure(str(p), value) for p in chunk]
         for result in results:
             sink(result)
 
+    def top_up() -> None:
+        """Every live worker holds one chunk being graded and one waiting, while any is left."""
+        for _ in range(2):
+            for index, worker in enumerate(workers):
+                if worker.alive and len(worker.holding) < 2:
+                    feed(index)
+
     try:
-        for _ in range(2):                 # one chunk running and one queued per worker
-            for worker in range(schedule.jobs):
-                feed(worker)
-        while running:
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in sorted(done, key=lambda f: running[f][0]):
-                worker = running[future][0]
-                take(future)
-                feed(worker)
+        top_up()
+        while any(w.holding for w in workers):
+            busy = [i for i, w in enumerate(workers) if w.holding]
+            ready = wait([workers[i].conn for i in busy])
+            for index in busy:
+                if workers[index].conn in ready:
+                    collect(index)
+            top_up()
         for chunk in schedule.drain():     # left only when every worker process died
             for path in chunk:
                 sink(_failure(str(path), "internal error: no worker process left to grade it"))
     except KeyboardInterrupt:
-        # Chunks already running finish whole (workers ignore Ctrl-C); count what they did.
-        for executor in workers:
-            executor.shutdown(wait=True, cancel_futures=True)
-        for future in list(running):
-            if future.done() and not future.cancelled():
-                take(future)
+        for index, worker in enumerate(workers):   # count what the workers still finish
+            while worker.holding and worker.alive:
+                collect(index)
         raise
     finally:
-        for executor in workers:
-            executor.shutdown(wait=True, cancel_futures=True)
+        for worker in workers:
+            worker.stop()
+
+
+class _Worker:
+    """One worker process and the parent's end of its pipe."""
+
+    def __init__(self, context, plan: _Plan, others: list):
+        self.conn, theirs = context.Pipe()
+        self.process = context.Process(target=_serve, args=(theirs, plan, [self.conn, *others]),
+                                       daemon=True)
+        self.process.start()
+        theirs.close()
+        self.holding: deque[list[Path]] = deque()   #: chunks sent, replies not yet received
+        self.alive = True
+
+    def stop(self) -> None:
+        if self.alive:
+            try:
+                self.conn.send(None)
+            except OSError:
+                pass
+        self.conn.close()
+        self.process.join(timeout=10)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+
+
+def _died(worker: _Worker, sink, give_back) -> None:
+    """A worker process has died: the chunk it was grading fails with the reason; the chunk
+    waiting for it goes back to the schedule, for another worker."""
+    worker.alive = False
+    worker.process.join(timeout=1)
+    code = worker.process.exitcode
+    reason = ("internal error: a worker process died"
+              + (f" (exit code {code})" if code is not None else ""))
+    if worker.holding:
+        for path in worker.holding.popleft():
+            sink(_failure(str(path), reason))
+    while worker.holding:
+        give_back(worker.holding.pop())
+
+
+def _serve(conn, plan: _Plan, inherited: list) -> None:
+    """A worker's life: grade each chunk received and send back its results, until None."""
+    for other in inherited:                 # the parent's ends of the pipes: not ours to hold
+        other.close()
+    _init_worker(plan)
+    while True:
+        try:
+            chunk = conn.recv()
+        except (EOFError, OSError):
+            return
+        if chunk is None:
+            return
+        try:
+            reply = ("done", _grade_chunk(chunk))
+        except Exception as exc:            # never let one chunk end the worker
+            reply = ("error", _internal(exc))
+        try:
+            conn.send(reply)
+        except (EOFError, OSError):
+            return
+        except Exception as exc:            # a result that cannot be pickled
+            conn.send(("error", _internal(exc)))
 
 
 class Schedule:
