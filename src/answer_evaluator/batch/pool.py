@@ -1,5 +1,5 @@
-"""The worker processes of a parallel batch: the files cut into one stretch per worker, a
-single-process pool per worker fed from its own stretch, and the results collected as they
+"""The worker processes of a parallel batch: the files cut into one stretch per worker, each
+worker fed chunks of its own stretch through its own pipe, and the results collected as they
 come (each answer's result to `sink`, each chunk's pair features to `keep`)."""
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ def run_in_workers(schedule: "Schedule", plan: _Plan, sink, keep) -> None:
     a worker whose stretch is done takes the last chunk of the stretch with most left.
 
     Every worker is forked before the parent starts any thread (no fork of a multi-threaded
-    process). A worker that dies fails its chunks with the reason and the others go on. On
-    Ctrl-C the workers (which ignore it) finish the chunks they hold and are counted."""
+    process). A worker that dies fails the chunk it was grading, with the reason; the others
+    go on with the rest. On Ctrl-C the workers (which ignore it) finish the chunks they hold
+    and are counted."""
     import multiprocessing
     from multiprocessing.connection import wait
 
