@@ -1,6 +1,8 @@
-"""The workers of the process pool: each builds one Evaluator per rubric once (initializer),
-then reads, grades and reports chunks of answers. `_init_worker` and `_grade_chunk` stay
-top-level functions of this module so that the pool can pickle them."""
+"""What a worker does (in its own process, pool.py, or in the batch's process with one job):
+`_init_worker` once, then `_grade_chunk` for each chunk of answers: read (unless read ahead),
+choose the rubric, grade with the worker's Evaluator of that rubric (built when first needed,
+then kept) and write each HTML report. Top-level functions, so that a process started by
+spawn rather than fork can still be given them."""
 
 from __future__ import annotations
 
