@@ -492,21 +492,26 @@ def test_named_pipes_are_skipped_and_odd_file_names_shown_escaped(tmp_path, caps
 
 
 def test_schedule_gives_each_worker_its_stretch_and_every_file_once():
-    from answer_evaluator.batch.pool import Schedule
+    from answer_evaluator.batch.pool import MIN_CHUNK, Schedule
 
     files = [Path(f"f{i:03d}.txt") for i in range(203)]
     schedule = Schedule(files, jobs=2)
     first, second = schedule.next_for(0), schedule.next_for(1)
     assert first[0] == files[0] and second[0] == files[102]   # each at the front of its own
-    assert len(first) <= 48 and len(second) <= 48
     own, stolen = [], []
     while (chunk := schedule.next_for(0)) is not None:         # worker 1 stops; 0 takes all
         (own if chunk[0] < files[102] else stolen).append(chunk)
     assert [p for c in [first, *own] for p in c] == files[:102]          # its stretch, in order
-    assert stolen[0] == files[199:]                            # then the other's back first,
-    assert [len(c) for c in stolen] == sorted(len(c) for c in stolen)   # smallest chunks first
+    assert stolen[0][-1] == files[-1]                          # then the other's, from the back
+    for taken in ([first, *own[:-1]], stolen):                # smaller and smaller chunks
+        sizes = [len(c) for c in taken]                        # (own[-1]: its stretch's rest)
+        assert sizes == sorted(sizes, reverse=True)
+    assert len(stolen[-1]) <= MIN_CHUNK
     assert sorted(p for c in [second, *stolen] for p in c) == files[102:]
     assert not schedule.left()
+    schedule = Schedule(files, jobs=2, chunk_size=10)
+    schedule.give_back(1, schedule.next_for(1))                # not graded: taken again, whole
+    assert schedule.next_for(1) == files[102:112]
 
 
 def test_a_worker_that_dies_fails_only_the_chunk_it_was_grading(tmp_path, monkeypatch):

@@ -153,53 +153,48 @@ def _serve(conn, plan: _Plan, inherited: list) -> None:
 
 
 class Schedule:
-    """The files cut into `jobs` stretches of chunks, in path order (so answers of the same
-    folder, usually the same rubric, stay with one worker). Chunks are large at the front of
-    a stretch and small at its back, where other workers take from when theirs is done, so
-    that all finish at about the same time."""
+    """The files cut into `jobs` stretches, in path order (answers of the same folder, usually
+    the same rubric, stay with one worker). A worker takes the next chunk from the front of its
+    own stretch; when that is done, from the back of the stretch with most left. Chunks shrink
+    as the batch nears its end (a quarter of each worker's share of what is left, between
+    MIN_CHUNK and MAX_CHUNK answers), so that all workers finish at about the same time."""
 
     def __init__(self, files: list[Path], jobs: int, chunk_size: int | None = None):
-        from collections import deque
-
         self.jobs = jobs
+        self.chunk_size = chunk_size
         bounds = [round(i * len(files) / jobs) for i in range(jobs + 1)]
-        self.stretches = [deque(stretch_chunks(files[a:b], chunk_size))
-                          for a, b in zip(bounds, bounds[1:])]
+        self.stretches = [deque(files[a:b]) for a, b in zip(bounds, bounds[1:])]
 
     def next_for(self, worker: int) -> list[Path] | None:
+        """The next chunk for `worker`, or None when no file is left."""
+        left = sum(len(s) for s in self.stretches)
+        if not left:
+            return None
+        size = self.chunk_size or max(MIN_CHUNK, min(MAX_CHUNK, left // (self.jobs * 4)))
         own = self.stretches[worker]
         if own:
-            return own.popleft()
-        most = max(self.stretches, key=lambda s: sum(len(c) for c in s))
-        return most.pop() if most else None
+            return [own.popleft() for _ in range(min(size, len(own)))]
+        most = max(self.stretches, key=len)
+        taken = [most.pop() for _ in range(min(size, len(most)))]
+        return taken[::-1]
 
     def give_back(self, worker: int, chunk: list[Path]) -> None:
-        self.stretches[worker].appendleft(chunk)
+        """A chunk that was not graded, to be taken again."""
+        self.stretches[worker].extendleft(reversed(chunk))
 
     def left(self) -> bool:
         return any(self.stretches)
 
     def drain(self):
+        """What is left, in chunks of MAX_CHUNK."""
+        rest = [path for stretch in self.stretches for path in stretch]
         for stretch in self.stretches:
-            while stretch:
-                yield stretch.popleft()
+            stretch.clear()
+        yield from chunks(rest, MAX_CHUNK)
 
 
-def stretch_chunks(files: list[Path], chunk_size: int | None) -> list[list[Path]]:
-    """A stretch cut into chunks: of `chunk_size` if given, else 4, 8, 16, 32 answers at the
-    back and 48 (the engine, the pair features and the pool handle a chunk at a time) before."""
-    if chunk_size:
-        return chunks(files, chunk_size)
-    sizes, left, size = [], len(files), 4
-    while left > 0:
-        sizes.append(min(size, left))
-        left -= sizes[-1]
-        size = min(48, size * 2)
-    cut, start = [], 0
-    for size in reversed(sizes):
-        cut.append(files[start:start + size])
-        start += size
-    return cut
+MIN_CHUNK = 4      #: answers; fewer make the per-chunk costs count
+MAX_CHUNK = 48     #: answers; the engine, the pair features and the pipes take a chunk at once
 
 
 def chunks(files: list[Path], size: int) -> list[list[Path]]:
