@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from conftest import INDIA_JAPAN, INDIA_JAPAN_SAMPLES, RUBRICS, run_cli
+from conftest import INDIA_JAPAN, INDIA_JAPAN_SAMPLES, RUBRICS, SAMPLES, run_cli
 
 
 @pytest.fixture
@@ -115,3 +115,18 @@ def test_a_broken_rubric_in_the_folder_is_skipped_with_a_warning(workdir, capsys
     status, out, err = run_cli([INDIA_JAPAN_SAMPLES / "average.txt", "--no-report"], capsys)
     assert status == 0 and "india-japan-partnership" in out
     assert "warning:" in err and "broken.toml" in err and "rubric skipped" in err
+
+
+def test_the_program_exits_with_the_status_of_main(tmp_path):
+    """`python -m answer_evaluator` (like the `evaluate` script) runs `cli.run`: main's exit
+    status, and nothing else changed by the quick exit."""
+    def status(*args):
+        return subprocess.run([sys.executable, "-m", "answer_evaluator", *map(str, args)],
+                              capture_output=True, text=True, cwd=tmp_path)
+
+    graded = status(SAMPLES / "india-japan" / "strong.txt", "--rubrics-dir", RUBRICS,
+                    "--out", tmp_path / "r.html")
+    assert graded.returncode == 0 and "9.5/15" in graded.stdout
+    assert (tmp_path / "r.html").read_text(encoding="utf-8").rstrip().endswith("</html>")
+    assert status("missing.txt").returncode == 1
+    assert status("--no-such-option").returncode == 2
