@@ -37,12 +37,20 @@ def discover(paths: Iterable[str | Path], exclude: Iterable[Path] = ()) -> Disco
     excluded = {_real(p) for p in exclude}
     seen: dict = {}
 
-    def add(path: Path) -> None:
+    def add(path: Path, *, regular_only: bool = False) -> None:
+        """Take `path` (if met in a folder or a pattern, `regular_only`: only a regular file,
+        not a named pipe, a device or a socket, whose reading could wait forever)."""
         try:
             info = os.stat(path)
             key = (info.st_dev, info.st_ino)
         except OSError:
             key = _real(path)
+        else:
+            if regular_only and not stat.S_ISREG(info.st_mode):
+                found.skipped.append(Skipped(str(path), "not a regular file (a named pipe, a "
+                                             "device or a socket: reading it could wait "
+                                             "forever)"))
+                return
         if key in seen:
             found.skipped.append(Skipped(str(path), f"the same file as {seen[key]}"))
             return
@@ -120,18 +128,8 @@ def _consider(path: Path, root: Path, excluded: set[Path], found: Discovery, add
         found.skipped.append(Skipped(str(path), f"link to a file outside {root}"))
     elif check_excluded and any(_real(path).is_relative_to(e) for e in excluded):
         found.skipped.append(Skipped(str(path), "in the reports folder"))
-    elif not _regular(path):
-        found.skipped.append(Skipped(str(path), "not a regular file (a named pipe, a device "
-                                                "or a socket: reading it could wait forever)"))
     else:
-        add(path)
-
-
-def _regular(path: Path) -> bool:
-    try:
-        return stat.S_ISREG(os.stat(path).st_mode)
-    except OSError:
-        return True             # reading it will say what is wrong
+        add(path, regular_only=True)
 
 
 def _inside(link: Path, root: Path) -> bool:

@@ -35,7 +35,8 @@ def _cell(value) -> str:
     return value
 
 
-def results_json(batch: BatchResult, paths: list[str]) -> dict:
+def results_json(batch: BatchResult, paths: list[str], views: dict | None = None) -> dict:
+    """results.json as a dict (`views`: overview.rubric_views(batch), if already computed)."""
     from .. import __version__
 
     return {
@@ -51,7 +52,7 @@ def results_json(batch: BatchResult, paths: list[str]) -> dict:
             "threshold": batch.threshold, "total": batch.pair_count,
             "pairs": [{"first": p.first, "second": p.second, "similarity": p.similarity}
                       for p in batch.pairs]},
-        "rubrics": _rubric_summaries(batch),
+        "rubrics": _rubric_summaries(batch, views),
     }
 
 
@@ -63,12 +64,13 @@ def dump_json(data: dict) -> str:
     return text.replace('"\\u0000rows\\u0000"', lines) + "\n"
 
 
-def _rubric_summaries(batch: BatchResult) -> list[dict]:
-    from .overview import rubric_overview
+def _rubric_summaries(batch: BatchResult, views: dict | None) -> list[dict]:
+    from .overview import rubric_views
 
+    views = views if views is not None else rubric_views(batch)
     summaries = []
     for rubric in batch.rubrics.values():
-        view = rubric_overview(rubric, [r for r in batch.graded if r.rubric == rubric.rubric_id])
+        view = views[rubric.rubric_id]
         summaries.append({
             "id": rubric.rubric_id, "question": rubric.question,
             "max_marks": rubric.max_marks, "answers": view["count"],
@@ -85,10 +87,11 @@ def _rubric_summaries(batch: BatchResult) -> list[dict]:
 def write_outputs(batch: BatchResult, paths: list[str], rows=None) -> None:
     """results.csv, results.json and index.html, each written whole (temporary file, rename);
     `rows`: an overview.OverviewRows with the index rows already rendered."""
-    from .overview import render_overview
+    from .overview import render_overview, rubric_views
     from ..report import write_new
 
     out = batch.out
+    views = rubric_views(batch)             # figures per rubric, for the JSON and the page
     write_new(out / "results.csv", "\ufeff" + results_csv(batch), force=True)
-    write_new(out / "results.json", dump_json(results_json(batch, paths)), force=True)
-    write_new(out / "index.html", render_overview(batch, paths, rows), force=True)
+    write_new(out / "results.json", dump_json(results_json(batch, paths, views)), force=True)
+    write_new(out / "index.html", render_overview(batch, paths, rows, views), force=True)

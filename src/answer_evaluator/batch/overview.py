@@ -192,18 +192,26 @@ def breakable(text: str):
     return Markup(str(escape(text)).replace("/", "/<wbr>"))
 
 
-def render_overview(batch, paths, rows: OverviewRows | None = None) -> str:
-    """index.html of a batch folder, as HTML text (`rows`: those already rendered)."""
+def rubric_views(batch) -> dict[str, dict]:
+    """`rubric_overview` of each rubric of the batch, by rubric id."""
+    graded = batch.graded
+    return {rubric_id: rubric_overview(rubric, [r for r in graded if r.rubric == rubric_id])
+            for rubric_id, rubric in batch.rubrics.items()}
+
+
+def render_overview(batch, paths, rows: OverviewRows | None = None,
+                    views: dict[str, dict] | None = None) -> str:
+    """index.html of a batch folder, as HTML text (`rows`: those already rendered; `views`:
+    `rubric_views(batch)`, if already computed)."""
     from ..report import environment
 
     rows = rows if rows is not None else OverviewRows()
+    views = views if views is not None else rubric_views(batch)
     graded = list(batch.graded)
     rubrics = []
     for rubric_id, rubric in batch.rubrics.items():
         own = [r for r in graded if r.rubric == rubric_id]
-        view = rubric_overview(rubric, own)
-        view["heat_rows"] = [rows.heat(r, rubric) for r in own]
-        rubrics.append(view)
+        rubrics.append({**views[rubric_id], "heat_rows": [rows.heat(r, rubric) for r in own]})
     by_file = {r.file: r for r in batch.results}
     pairs = [{"pair": p, "first": by_file.get(p.first), "second": by_file.get(p.second)}
              for p in batch.pairs]
