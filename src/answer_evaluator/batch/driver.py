@@ -17,9 +17,9 @@ from .discovery import Discovery, discover, report_names
 from .outputs import write_outputs
 from .overview import OverviewRows
 from .pairs import SIMILARITY_THRESHOLD, alike_pairs
+from .pool import MAX_CHUNK, Schedule, chunks, run_in_workers
 from .prefetch import Prefetch
 from .results import AnswerResult, BatchInterrupted, BatchResult, BatchUsageError
-from .pool import Schedule, chunks, run_in_workers
 from .rubrics import FolderRubric, RubricLibrary, folder_rubric
 from .workers import _STATE, _Plan, _grade_chunk, _init_worker
 
@@ -139,7 +139,7 @@ def _run(files: list[Path], plan: _Plan, jobs: int, sink, keep, chunk_size: int 
             return
         _init_worker(plan, in_process=True)
         try:
-            for chunk in chunks(files, chunk_size or 48):
+            for chunk in chunks(files, chunk_size or MAX_CHUNK):
                 _, names, features = _grade_chunk(chunk, sink)
                 keep((names, features))
         finally:
