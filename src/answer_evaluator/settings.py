@@ -1,42 +1,90 @@
-"""Every constant of the marking formula, in one frozen object (README: "How marks are computed")."""
+"""Every threshold and weight of the marking, each declared once with its allowed range.
+
+`Settings` is a frozen dataclass; each field is declared with `setting(default, low, high,
+doc)`, so its range and meaning live beside it. `Settings(...)` and `settings.changed(...)`
+refuse a value outside its range, and `changed` refuses a name that is not a setting (with a
+suggestion), so a misspelt setting can never be dropped silently. README: "How marks are
+computed".
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Mapping
+
+
+def setting(default: float, low: float, high: float, doc: str) -> Any:
+    """A field of `Settings`: its default, the closed range it must lie in, and what it means."""
+    return field(default=default, metadata={"range": (low, high), "doc": doc})
+
+
+class SettingError(ValueError):
+    """An unknown setting name, or a value outside its allowed range."""
 
 
 @dataclass(frozen=True)
 class Settings:
     # model points: similarity -> coverage
-    point_low: float = 0.1          #: similarity at or below which a point is not covered at all
-    point_high: float = 0.36         #: similarity at or above which a point is fully covered
-    point_hit: float = 0.25          #: coverage from which a sentence is said to make the point
-    point_target: float = 0.5        #: share of a dimension's point weight that earns it full credit
-    keyword_target: float = 0.5      #: share of a dimension's keyword weight that earns it full credit
-    keyword_share: float = 0.4       #: weight of keywords in a dimension's score (points get the rest)
-    covered_at: float = 0.55         #: dimension score from which it is "covered"
-    partly_at: float = 0.2           #: ... and from which it is "partly covered"
-    full_sentence_words: int = 6     #: a sentence this long counts fully; shorter ones pro rata
-    fragment_words: int = 5          #: sentences shorter than this are fragments (keyword lists)
-    subject_mentions_words: int = 120  #: from this length the subject should be named twice
-    subject_keywords: float = 0.5    #: mean keyword score that shows an answer is on subject
-    off_subject_floor: float = 0.1   #: content kept by an answer that is not on the subject
-    repetition_penalty: float = 0.75 #: content lost per unit share of words in repeated sentences
+    point_low: float = setting(0.1, 0.0, 1.0, "similarity at or below which a point is not covered at all")
+    point_high: float = setting(0.36, 0.01, 1.0, "similarity at or above which a point is fully covered")
+    point_hit: float = setting(0.25, 0.0, 1.0, "coverage from which a sentence is said to make the point")
+    point_target: float = setting(0.5, 0.05, 1.0, "share of a dimension's point weight that earns it full credit")
+    keyword_target: float = setting(0.5, 0.05, 1.0, "share of a dimension's keyword weight that earns it full credit")
+    keyword_share: float = setting(0.4, 0.0, 1.0, "weight of keywords in a dimension's score (points get the rest)")
+    covered_at: float = setting(0.55, 0.0, 1.0, "dimension score from which it is 'covered'")
+    partly_at: float = setting(0.2, 0.0, 1.0, "... and from which it is 'partly covered'")
+    partly_counts: float = setting(0.5, 0.0, 1.0, "a partly covered key element counts as this much of one in count and band schemes")
+    full_sentence_words: int = setting(6, 1, 50, "a sentence this long counts fully; shorter ones pro rata")
+    fragment_words: int = setting(5, 1, 50, "sentences shorter than this are fragments (keyword lists)")
+    subject_mentions_words: int = setting(120, 1, 10000, "from this length the subject should be named twice")
+    subject_keywords: float = setting(0.5, 0.01, 1.0, "mean keyword score that shows an answer is on subject")
+    off_subject_floor: float = setting(0.1, 0.0, 1.0, "content kept by an answer that is not on the subject")
+    repetition_penalty: float = setting(0.75, 0.0, 1.0, "content lost per unit share of words in repeated sentences")
     # quality
-    coverage_exponent: float = 0.8   #: < 1: the first dimensions covered count a little more
-    content_share: float = 0.8
-    structure_share: float = 0.1
-    directive_share: float = 0.1
-    relevance_floor: float = 0.35    #: structure and directive credit need this much content
-    strictness: float = 0.67         #: share of the maximum that a flawless answer earns (UPSC)
+    coverage_exponent: float = setting(0.8, 0.1, 2.0, "< 1: the first dimensions covered count a little more")
+    content_share: float = setting(0.8, 0.0, 1.0, "share of the marks for content (weights scheme)")
+    structure_share: float = setting(0.1, 0.0, 1.0, "share of the marks for structure (weights scheme)")
+    directive_share: float = setting(0.1, 0.0, 1.0, "share of the marks for doing what the directive asks (weights scheme)")
+    relevance_floor: float = setting(0.35, 0.01, 1.0, "structure and directive credit need this much content")
+    strictness: float = setting(0.67, 0.1, 1.0, "share of the maximum that a flawless answer earns, unless the rubric declares its own")
     # length
-    length_tolerance: float = 0.1    #: within +-10% of the limit costs nothing
-    under_penalty: float = 0.8       #: marks lost per unit of shortfall beyond tolerance
-    over_penalty: float = 0.6        #: marks lost per unit of excess beyond tolerance
-    min_length_factor: float = 0.4
+    length_tolerance: float = setting(0.1, 0.0, 1.0, "within +-this share of the limit costs nothing")
+    under_penalty: float = setting(0.8, 0.0, 2.0, "strict word limit: marks lost per unit of shortfall beyond tolerance")
+    over_penalty: float = setting(0.6, 0.0, 2.0, "strict word limit: marks lost per unit of excess beyond tolerance")
+    min_length_factor: float = setting(0.4, 0.0, 1.0, "strict word limit: the length factor never goes below this")
+    soft_length_deduction: float = setting(0.05, 0.0, 0.5, "soft word limit: share of the marks lost outside the tolerance")
+    # calibration
+    calibration_margin: float = setting(0.2, 0.0, 1.0, "calibrated marks exceed what the detected content earns by at most this share of the maximum")
     # gaming
-    question_copy_at: float = 0.55   #: similarity to the question from which a sentence is a copy
-    duplicate_at: float = 0.85       #: overlap of stems from which a sentence repeats an earlier one
+    question_copy_at: float = setting(0.55, 0.0, 1.0, "similarity to the question from which a sentence is a copy")
+    duplicate_at: float = setting(0.85, 0.0, 1.0, "overlap of stems from which a sentence repeats an earlier one")
+
+    def __post_init__(self):
+        for f in fields(self):
+            low, high = f.metadata["range"]
+            value = getattr(self, f.name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise SettingError(f"setting '{f.name}' must be a number, got {value!r}")
+            if not low <= value <= high:
+                raise SettingError(f"setting '{f.name}' must be between {low:g} and {high:g}, "
+                                   f"got {value:g}")
+
+    def changed(self, changes: Mapping[str, float] | None = None, /, **more: float) -> "Settings":
+        """A copy with some settings changed; an unknown name or a value out of range raises
+        SettingError naming it."""
+        changes = {**(changes or {}), **more}
+        known = {f.name for f in fields(self)}
+        for name in changes:
+            if name not in known:
+                from .errors import did_you_mean
+
+                raise SettingError(f"unknown setting '{name}'{did_you_mean(name, known)}")
+        return replace(self, **changes)
+
+
+def describe_settings() -> list[tuple[str, float, tuple[float, float], str]]:
+    """(name, default, (low, high), meaning) of every setting, in declaration order."""
+    return [(f.name, f.default, f.metadata["range"], f.metadata["doc"]) for f in fields(Settings)]
 
 
 DEFAULT_SETTINGS = Settings()
