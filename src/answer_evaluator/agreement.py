@@ -226,18 +226,10 @@ def grade_rows(rows: list[GradedAnswer], *, calibration=None, max_marks: int = M
     return Grading(rows=rows, predicted=predicted, features=features, flags=flags)
 
 
-def unrounded_marks(evaluation, settings) -> float:
-    """The engine's mark before rounding to half marks (max marks x strictness x quality x
-    length factor); the rounded `evaluation.marks` if the formula no longer gives it."""
-    from .scoring import round_half
-
-    values = dict(evaluation.features)
-    try:
-        value = (evaluation.max_marks * settings.strictness * values["quality"]
-                 * values["length_factor"])
-    except (KeyError, AttributeError):
-        return float(evaluation.marks)
-    return float(value) if round_half(value) == evaluation.marks else float(evaluation.marks)
+def unrounded_marks(evaluation, settings=None) -> float:
+    """The engine's mark before rounding to half marks, as its breakdown gives it."""
+    breakdown = evaluation.breakdown
+    return float(breakdown.unrounded if breakdown is not None else evaluation.marks)
 
 
 def tfidf_baseline(rows: list[GradedAnswer]) -> np.ndarray:

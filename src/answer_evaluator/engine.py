@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from .keywords import KeywordMatcher
+from .marking import ContentChecks, mark, word_limit_role
 from .models import Answer, Evaluation, Rubric
 from .reading import answer_from_text
 from .scoring import (answer_flags, check_directive, check_length, check_structure, fluency,
-                      match_points, question_coverage, round_half,
+                      match_points, question_coverage,
                       repeated_share, rival_subject, score_dimensions, sentence_feedback, subject_forms, subject_share,
                       suggestions, weigh_sentences)
 from .settings import Settings
@@ -72,16 +73,11 @@ class Evaluator:
         content = (fluency_value * coverage ** settings.coverage_exponent
                    * (settings.off_subject_floor
                       + (1 - settings.off_subject_floor) * on_subject ** 2)
-                   * (1 - settings.repetition_penalty * repeated))
+                   * (1 - settings.repetition_penalty * repeated))   # a feature of calibrations
         structure = check_structure(text, rubric, feedback, to_question, weights)
         directive = check_directive(rubric, text, dimensions, weights,
                                     question_coverage(text, rubric, weights), fluency_value)
-        length = check_length(text, rubric, weights, settings)
-        gate = min(1.0, content / settings.relevance_floor)
-        quality = (settings.content_share * content
-                   + settings.structure_share * structure.score * gate
-                   + settings.directive_share * directive.score * gate)
-        scale = rubric.max_marks * settings.strictness
+        length = check_length(text, rubric, weights, settings, role=word_limit_role(rubric))
         features = (
             ("coverage", coverage), ("content", content), ("fluency", fluency_value),
             ("on_subject", on_subject), ("repeated", repeated),
@@ -91,28 +87,38 @@ class Evaluator:
             ("mean_similarity", _mean([p.similarity for p in points])),
             ("structure", structure.score), ("directive", directive.score),
             ("length_ratio", length.ratio), ("length_factor", length.factor),
-            ("quality", quality),
+            ("quality", quality_of(content, structure, directive, settings)),
         )
         if self.calibration is not None:
             extra = getattr(self.calibration, "extra_features", None)
             if extra is not None:     # features the calibration computes from the text
                 features += tuple(extra(answer.text, rubric).items())
-            share = float(self.calibration.marks_share(dict(features)))
-            marks = round_half(rubric.max_marks * max(0.0, min(1.0, share)))
-        else:
-            marks = round_half(scale * quality * length.factor)
+        checks = ContentChecks(fluency_value, on_subject, repeated,
+                               rival.name if rival and rival.focus < 1 else "")
+        breakdown = mark(rubric, settings, dimensions=dimensions, points=points, hits=hits,
+                         checks=checks, structure=structure, directive=directive,
+                         length=length, calibration=self.calibration, features=features)
+        marks = breakdown.marks
         flags = answer_flags(dimensions, fluency_parts, weights, length, on_subject, rubric,
                              rival)
         advice = suggestions(rubric, dimensions, structure, length, flags, fluency_value,
-                             settings, scale * length.factor)
+                             settings, breakdown)
         return Evaluation(
             answer_name=answer.name, rubric_id=rubric.rubric_id, question=rubric.question,
             directive=rubric.directive, max_marks=rubric.max_marks, marks=marks,
-            content=content, quality=quality, fluency=fluency_value, dimensions=dimensions,
+            content=content, quality=dict(features)["quality"], fluency=fluency_value, dimensions=dimensions,
             points=points, sentences=feedback, structure=structure,
             directive_report=directive, length=length, flags=flags, suggestions=advice,
             warnings=answer.warnings, rubric_choice=rubric_choice, features=features,
-            calibrated=self.calibration is not None)
+            calibrated=self.calibration is not None, breakdown=breakdown)
+
+
+def quality_of(content: float, structure, directive, settings: Settings) -> float:
+    """0..1: content, structure and directive by the weights scheme's shares (a feature that
+    calibrations fitted on earlier versions use; the marks come from `marking.mark`)."""
+    gate = min(1.0, content / settings.relevance_floor)
+    return (settings.content_share * content + settings.structure_share * structure.score * gate
+            + settings.directive_share * directive.score * gate)
 
 
 def _mean(values) -> float:

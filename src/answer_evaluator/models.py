@@ -21,6 +21,7 @@ class KeywordGroup:
     variants: tuple[str, ...] = ()
     weight: float = 1.0
     case_sensitive: bool = False
+    line: int | None = None     #: line of the group in the rubric file, when loaded from one
 
     @property
     def forms(self) -> tuple[str, ...]:
@@ -34,6 +35,7 @@ class ModelPoint:
     point_id: str
     text: str
     weight: float = 1.0
+    line: int | None = None     #: line of the point in the rubric file, when loaded from one
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,44 @@ class Dimension:
     advice: str
     keywords: tuple[KeywordGroup, ...]
     points: tuple[ModelPoint, ...]
+    marks: float = 0.0          #: marks of the dimension under the "marks" scheme (else 0)
+    forward_looking: bool = False   #: credited only by recommendations, not by past facts
+    line: int | None = None
+
+
+#: Marking schemes a rubric may declare (docs/rubrics.md, "Marking schemes").
+SCHEMES = ("weights", "marks", "count", "bands")
+#: Roles the word limit may play in the marks.
+WORD_LIMIT_ROLES = ("none", "soft", "strict")
+
+
+@dataclass(frozen=True)
+class Band:
+    """Under the "bands" scheme: an answer that makes at least `made` key elements earns `marks`."""
+
+    made: float
+    marks: float
+
+
+@dataclass(frozen=True)
+class MarkingScheme:
+    """How a rubric turns covered dimensions into marks (the rubric's [marking] table).
+
+    weights  the weighted average of dimension scores (the default)
+    marks    each dimension declares its marks; covered earns them, partly covered a share
+    count    `full_marks_at` key elements (dimensions) made earn full marks, fewer a share
+    bands    the highest band whose count of key elements the answer reaches
+    `strictness` and `word_limit` left as None/"" take the default for the kind of rubric.
+    """
+
+    scheme: str = "weights"
+    full_marks_at: float = 0.0
+    bands: tuple[Band, ...] = ()
+    strictness: float | None = None
+    word_limit: str = ""
+    introduction: float = 0.0   #: marks for an introduction that frames the question
+    conclusion: float = 0.0     #: marks for a conclusion or way forward
+    line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +109,12 @@ class Rubric:
     source: str = ""
     calibration: str = ""
     path: Path | None = None
+    marking: MarkingScheme = MarkingScheme()
+
+    @property
+    def is_upsc(self) -> bool:
+        """A UPSC Mains question (its paper is GS-I..GS-IV or the Essay)."""
+        return self.paper.upper().startswith(("GS", "ESSAY"))
 
     @property
     def points(self) -> tuple[ModelPoint, ...]:
@@ -127,6 +173,7 @@ class KeywordHit:
     start: int              #: word offsets in the sentence, end exclusive
     end: int
     weight: float
+    fuzzy: bool = False     #: matched as a compound or with a slipped letter, not exactly
 
 
 @dataclass(frozen=True)
@@ -221,6 +268,77 @@ class Suggestion:
     text: str
 
 
+# ----------------------------------------------------------------------------- marks
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What earned part of a dimension's marks: a model point made or a keyword used."""
+
+    kind: str                   #: "point" or "keyword"
+    text: str                   #: the point's text, or the keyword group's term
+    line: int | None            #: its line in the rubric file
+    sentence_index: int | None  #: the answer sentence that made it
+    found: str = ""             #: the form found in the answer (keywords)
+
+
+@dataclass(frozen=True)
+class DimensionMarks:
+    dimension_id: str
+    title: str
+    state: Coverage
+    marks: float                #: earned, before the deductions that apply to all content
+    available: float            #: what the dimension can earn
+    gain: float                 #: marks that covering it fully would add to the final marks
+    evidence: tuple[Evidence, ...]
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class MarkLine:
+    """One signed amount of the marks: a component earned, a deduction or cap, the rounding."""
+
+    code: str                   #: e.g. "structure", "fluency", "strictness", "length", "rounding"
+    label: str                  #: a few words for the report
+    marks: float                #: signed: + earned, - deducted
+    reason: str                 #: in words a candidate understands
+
+
+@dataclass(frozen=True)
+class CalibrationStep:
+    """What a calibration fitted on human marks did to the marks."""
+
+    name: str
+    scheme_marks: float         #: marks before calibration (unrounded)
+    predicted: float            #: what the calibration predicts (0..max)
+    cap: float                  #: content-supported marks + the stated margin
+    marks: float                #: min(predicted, cap)
+
+
+@dataclass(frozen=True)
+class MarksBreakdown:
+    """Every part of the marks; `dimensions` + `lines` add up to `marks` exactly."""
+
+    scheme: str
+    max_marks: int
+    strictness: float
+    word_limit: str
+    dimensions: tuple[DimensionMarks, ...]
+    lines: tuple[MarkLine, ...]
+    unrounded: float            #: the marks before rounding to half marks
+    marks: float
+    calibration: CalibrationStep | None = None
+
+    @property
+    def total(self) -> float:
+        """The sum of the parts (equals `marks` up to float error)."""
+        return sum(d.marks for d in self.dimensions) + sum(line.marks for line in self.lines)
+
+    @property
+    def deductions(self) -> tuple[MarkLine, ...]:
+        return tuple(line for line in self.lines if line.marks < 0 and line.code != "rounding")
+
+
 @dataclass(frozen=True)
 class Evaluation:
     answer_name: str
@@ -244,6 +362,7 @@ class Evaluation:
     rubric_choice: str = ""
     features: tuple[tuple[str, float], ...] = ()   #: named numbers a calibration maps to marks
     calibrated: bool = False                       #: marks come from a fitted calibration
+    breakdown: MarksBreakdown | None = None        #: how the marks were earned and lost
 
     def to_dict(self) -> dict:
         """A JSON-ready dict of everything shown in the report."""

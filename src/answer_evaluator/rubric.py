@@ -15,7 +15,8 @@ from typing import Any, Callable
 
 from .directives import DIRECTIVES, normalise_directive
 from .errors import FileProblem, RubricError, did_you_mean, read_utf8
-from .models import Dimension, Hints, KeywordGroup, ModelPoint, Rubric
+from .models import (SCHEMES, WORD_LIMIT_ROLES, Band, Dimension, Hints, KeywordGroup,
+                     MarkingScheme, ModelPoint, Rubric)
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -47,6 +48,22 @@ def _non_empty(value) -> str | None:
     return "must not be empty" if not value else None
 
 
+def _not_negative(value) -> str | None:
+    return None if value >= 0 else f"must be 0 or more, got {value}"
+
+
+def _one_of(choices):
+    def check(value: str) -> str | None:
+        if value in choices:
+            return None
+        return (f"'{value}' is not one of: " + ", ".join(choices) + did_you_mean(value, choices))
+    return check
+
+
+def _share(value) -> str | None:
+    return None if 0.1 <= value <= 1 else f"must be between 0.1 and 1, got {value}"
+
+
 _TOP = {
     "id": _Field("str", True, _identifier),
     "question": _Field("str", True, _non_empty),
@@ -59,7 +76,21 @@ _TOP = {
     "calibration": _Field("str"),
     "introduction": _Field("table"),
     "conclusion": _Field("table"),
+    "marking": _Field("table"),
     "dimensions": _Field("tables", True, _non_empty),
+}
+_MARKING = {
+    "scheme": _Field("str", False, _one_of(SCHEMES)),
+    "full_marks_at": _Field("number", False, _positive),
+    "bands": _Field("tables"),
+    "strictness": _Field("number", False, _share),
+    "word_limit": _Field("str", False, _one_of(WORD_LIMIT_ROLES)),
+    "introduction": _Field("number", False, _not_negative),
+    "conclusion": _Field("number", False, _not_negative),
+}
+_BAND = {
+    "made": _Field("number", True, _not_negative),
+    "marks": _Field("number", True, _not_negative),
 }
 _HINTS = {"hints": _Field("list[str]"), "terms": _Field("list[str]")}
 _DIMENSION = {
@@ -69,6 +100,8 @@ _DIMENSION = {
     "advice": _Field("str", True, _non_empty),
     "keywords": _Field("tables", True, _non_empty),
     "points": _Field("tables", True, _non_empty),
+    "marks": _Field("number", False, _not_negative),
+    "forward_looking": _Field("bool"),
 }
 _KEYWORD = {
     "term": _Field("str", True, _non_empty),
@@ -151,6 +184,7 @@ class _Builder:
         if self.path is not None and data["id"] != self.path.stem:
             raise self.fail(f"the id '{data['id']}' must equal the file name "
                             f"'{self.path.stem}'", "id", ("id",))
+        marking = self.marking(data.get("marking", {}), dimensions, data["max_marks"])
         return Rubric(
             rubric_id=data["id"], question=" ".join(data["question"].split()),
             directive=normalise_directive(data["directive"]),
@@ -159,7 +193,77 @@ class _Builder:
             conclusion=self.hints(data, "conclusion"),
             paper=data.get("paper", ""), topic=data.get("topic", ""),
             source=data.get("source", ""), calibration=data.get("calibration", ""),
-            path=self.path)
+            path=self.path, marking=marking)
+
+    def marking(self, table: dict, dimensions: tuple[Dimension, ...],
+                max_marks: int) -> MarkingScheme:
+        """The [marking] table, checked against the dimensions and the maximum marks."""
+        self.check(table, _MARKING, "marking.", ("marking",))
+        scheme = table.get("scheme", "weights")
+        where = ("marking",)
+        bands = []
+        for b, band in enumerate(table.get("bands", [])):
+            self.check(band, _BAND, f"marking.bands[{b + 1}].", where + ("bands",))
+            if band["marks"] > max_marks:
+                raise self.fail(f"{band['marks']:g} marks is more than the rubric's maximum of "
+                                f"{max_marks}", f"marking.bands[{b + 1}].marks", where + ("bands",))
+            bands.append(Band(float(band["made"]), float(band["marks"])))
+        bands.sort(key=lambda band: -band.made)
+        structure = float(table.get("introduction", 0)) + float(table.get("conclusion", 0))
+        if scheme == "bands" and not bands:
+            raise self.fail("the 'bands' scheme needs a list of bands, like bands = "
+                            "[{ made = 2, marks = 2 }, { made = 1, marks = 1 }]",
+                            "marking.bands", where + ("scheme",))
+        if scheme != "bands" and bands:
+            raise self.fail(f"bands are given but the scheme is '{scheme}'; write "
+                            "scheme = \"bands\"", "marking.bands", where + ("bands",))
+        if scheme == "count":
+            if "full_marks_at" not in table:
+                raise self.fail("the 'count' scheme needs full_marks_at: how many key "
+                                "elements earn full marks", "marking.full_marks_at",
+                                where + ("scheme",))
+            if table["full_marks_at"] > len(dimensions):
+                raise self.fail(f"full_marks_at is {table['full_marks_at']:g} but the rubric "
+                                f"has only {len(dimensions)} dimensions",
+                                "marking.full_marks_at", where + ("full_marks_at",))
+        elif "full_marks_at" in table:
+            raise self.fail(f"full_marks_at belongs to the 'count' scheme, not '{scheme}'",
+                            "marking.full_marks_at", where + ("full_marks_at",))
+        with_marks = [d for d in dimensions if d.marks]
+        if scheme == "marks":
+            unmarked = [d.dimension_id for d in dimensions if not d.marks]
+            if unmarked:
+                raise self.fail("the 'marks' scheme needs marks on every dimension; none on "
+                                + ", ".join(unmarked), "dimensions.marks", where + ("scheme",))
+            total = sum(d.marks for d in dimensions) + structure
+            if abs(total - max_marks) > 1e-9:
+                raise self.fail(f"the dimensions' marks ({sum(d.marks for d in dimensions):g})"
+                                f" and the introduction and conclusion ({structure:g}) add up "
+                                f"to {total:g}, not to max_marks ({max_marks})",
+                                "marking.scheme", where + ("scheme",))
+        elif with_marks:
+            raise self.fail(f"dimension '{with_marks[0].dimension_id}' has marks but the "
+                            f"scheme is '{scheme}'; write scheme = \"marks\" in [marking]",
+                            "marking.scheme", where)
+        if scheme in ("count", "bands") and structure >= max_marks:
+            raise self.fail(f"the introduction and conclusion take all {max_marks} marks",
+                            "marking.introduction", where + ("introduction",))
+        if scheme == "bands" and bands[0].marks > max_marks - structure:
+            raise self.fail(f"the top band gives {bands[0].marks:g} marks, more than the "
+                            f"{max_marks - structure:g} left after the introduction and "
+                            "conclusion", "marking.bands", where + ("bands",))
+        if scheme == "weights" and structure:
+            raise self.fail("introduction and conclusion marks need scheme = \"marks\", "
+                            "\"count\" or \"bands\" (the weights scheme gives structure "
+                            "its own share)", "marking.introduction", where + ("introduction",))
+        return MarkingScheme(
+            scheme=scheme, full_marks_at=float(table.get("full_marks_at", 0)),
+            bands=tuple(bands),
+            strictness=float(table["strictness"]) if "strictness" in table else None,
+            word_limit=table.get("word_limit", ""),
+            introduction=float(table.get("introduction", 0)),
+            conclusion=float(table.get("conclusion", 0)),
+            line=self.lines.find(where) if table else None)
 
     def hints(self, data: dict, key: str) -> Hints:
         table = data.get(key, {})
@@ -185,16 +289,24 @@ class _Builder:
             keywords.append(KeywordGroup(
                 term=group["term"].strip(), variants=variants,
                 weight=float(group.get("weight", 1.0)),
-                case_sensitive=bool(group.get("case_sensitive", False))))
+                case_sensitive=bool(group.get("case_sensitive", False)),
+                line=self.lines.find(kwhere + ("term",))))
         points = []
         for p, point in enumerate(table["points"]):
             self.check(point, _POINT, f"{prefix}points[{p + 1}].", where + (("points", p),))
             points.append(ModelPoint(point_id=f"{dim_id}-{p + 1}",
                                      text=" ".join(point["text"].split()),
-                                     weight=float(point.get("weight", 1.0))))
-        return Dimension(dimension_id=dim_id, title=table["title"].strip(),
+                                     weight=float(point.get("weight", 1.0)),
+                                     line=self.lines.find(where + (("points", p), "text"))))
+        title = table["title"].strip()
+        forward = table.get("forward_looking")
+        return Dimension(dimension_id=dim_id, title=title,
                          weight=float(table.get("weight", 1.0)), advice=table["advice"].strip(),
-                         keywords=tuple(keywords), points=tuple(points))
+                         keywords=tuple(keywords), points=tuple(points),
+                         marks=float(table.get("marks", 0)),
+                         forward_looking=(is_forward_looking(dim_id, title) if forward is None
+                                          else bool(forward)),
+                         line=self.lines.find(where + ("id",)))
 
 
 class _LineIndex:
@@ -259,6 +371,18 @@ def _show(value) -> str:
     if isinstance(value, list):
         return "a list"
     return repr(value)
+
+
+_FORWARD_TITLE = re.compile(r"\b(?:way[- ]forward|the road ahead|recommendations?|"
+                            r"suggestions|measures needed|what (?:should|must) be done)\b",
+                            re.IGNORECASE)
+
+
+def is_forward_looking(dimension_id: str, title: str) -> bool:
+    """A way-forward dimension, by its id or title, unless the rubric says otherwise with
+    `forward_looking`: only recommendations and forward-looking sentences credit it."""
+    return bool(_FORWARD_TITLE.search(dimension_id.replace("-", " ")) or
+                _FORWARD_TITLE.search(title))
 
 
 def find_rubrics(folder: Path | str) -> list[Path]:

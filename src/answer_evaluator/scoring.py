@@ -332,8 +332,12 @@ def check_directive(rubric: Rubric, text: AnalysedText, dimensions: tuple[Dimens
 
 
 def check_length(text: AnalysedText, rubric: Rubric, weights: SentenceWeights,
-                 settings: Settings) -> LengthReport:
-    """Words against the limit; repeated sentences and copies of the question do not count."""
+                 settings: Settings, role: str = "strict") -> LengthReport:
+    """Words against the limit; repeated sentences and copies of the question do not count.
+
+    The factor on the marks follows the word limit's role: "none" never costs marks,
+    "soft" costs `soft_length_deduction` outside the tolerance, "strict" costs in proportion
+    to the shortfall or excess (down to `min_length_factor`)."""
     words = text.word_count
     counted = sum(s.word_count for s in text.sentences if weights.weight[s.index] > 0)
     limit = rubric.word_limit
@@ -355,6 +359,11 @@ def check_length(text: AnalysedText, rubric: Rubric, weights: SentenceWeights,
         verdict += f" ({words - counted} words that repeat the question or earlier sentences " \
                    "are not counted.)"
     factor = max(settings.min_length_factor, min(1.0, factor))
+    if role == "none":
+        factor = 1.0
+    elif role == "soft" and factor < 1:
+        factor = 1 - settings.soft_length_deduction
+        verdict += f" (The word limit costs {settings.soft_length_deduction:.0%} of the marks.)"
     return LengthReport(words, counted, limit, ratio, factor, verdict)
 
 
@@ -496,29 +505,34 @@ def answer_flags(dimensions, fluency_parts, weights: SentenceWeights, length: Le
 
 
 def suggestions(rubric: Rubric, dimensions, structure: StructureReport, length: LengthReport,
-                flags, fluency_value: float, settings: Settings, scale: float,
+                flags, fluency_value: float, settings: Settings, breakdown,
                 limit: int = 3) -> tuple[Suggestion, ...]:
-    """The changes that would gain the most marks, with the gain the formula gives each."""
-    total_weight = sum(d.weight for d in dimensions)
+    """The changes that would gain the most marks, with the gain the breakdown gives each."""
     ideas = []
+    gains = {d.dimension_id: d.gain for d in breakdown.dimensions}
+    lines = {line.code: line for line in breakdown.lines}
     for dim in dimensions:
         if dim.state is Coverage.COVERED and dim.score > 0.9:
             continue
-        gain = scale * settings.content_share * dim.weight * (1 - dim.score) / total_weight
         example = ", ".join(dim.missing_terms[:3])
         verb = "Add" if dim.state is Coverage.MISSING else "Strengthen"
         text = f"{verb} '{dim.title}': {dim.advice}"
         if example:
             text += f" (for example: {example})"
-        ideas.append(Suggestion(gain * max(fluency_value, 0.5), text))
+        ideas.append(Suggestion(gains.get(dim.dimension_id, 0.0) * max(fluency_value, 0.5), text))
+    scale = breakdown.strictness * length.factor
     for check in (structure.introduction, structure.conclusion):
         if not check.met:
-            ideas.append(Suggestion(scale * settings.structure_share / 3, check.feedback))
-    if length.factor < 1:
-        ideas.append(Suggestion(scale * (1 - length.factor) * 0.5, length.verdict))
+            if breakdown.scheme == "weights":
+                worth = rubric.max_marks * settings.structure_share / 3
+            else:
+                worth = getattr(rubric.marking, check.name, 0.0)
+            ideas.append(Suggestion(worth * scale, check.feedback))
+    if "length" in lines:
+        ideas.append(Suggestion(-lines["length"].marks, length.verdict))
     codes = {f.code for f in flags}
-    if "keyword-list" in codes or "word-order" in codes:
-        ideas.append(Suggestion(scale * settings.content_share * (1 - fluency_value),
+    if ("keyword-list" in codes or "word-order" in codes) and "fluency" in lines:
+        ideas.append(Suggestion(-lines["fluency"].marks,
                                 "Write connected sentences that explain each point instead "
                                 "of listing keywords."))
     ideas = [s for s in ideas if s.gain >= 0.25]      # worth at least half a mark once rounded

@@ -1,0 +1,250 @@
+"""The one place that turns detected evidence into marks, and says how.
+
+`mark(...)` takes what the matchers and checks found (dimension scores, point matches, keyword
+hits, the content checks, structure, directive, length) and the rubric's declared marking
+scheme, and returns a frozen `MarksBreakdown`: each dimension's marks with the points and
+keywords (and their rubric lines) that earned them, every component, deduction and cap with
+its reason, the calibration's step when one is used, and the rounding. Its parts add up to
+the marks. The report, `--json`, the CSV, `agreement` and `calibrate` all read it; nothing
+else computes marks.
+
+Schemes (docs/rubrics.md, "Marking schemes"):
+- weights: content is the weighted average of the dimension scores, with shares for
+  structure and the directive (the UPSC default);
+- marks: each dimension earns its declared marks when covered, a share when partly covered;
+- count: `full_marks_at` key elements made earn all the content marks, fewer a share;
+- bands: the highest band whose count of key elements the answer reaches.
+In count and bands a covered dimension counts as one key element, a partly covered one as
+`partly_counts` of one. Introduction and conclusion marks, where declared, are earned when
+the structure check finds them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .models import (CalibrationStep, Coverage, DimensionMarks, Evidence, KeywordHit,
+                     LengthReport, MarkLine, MarksBreakdown, PointMatch, Rubric,
+                     DimensionScore, DirectiveReport, StructureReport)
+from .settings import Settings
+
+
+@dataclass(frozen=True)
+class ContentChecks:
+    """The checks that scale all content marks, each 0..1 (1: nothing lost)."""
+
+    fluency: float              #: connected prose in a sensible word order
+    on_subject: float           #: names the question's subject, not a rival one
+    repeated: float             #: share of words in sentences that repeat earlier ones
+    rival: str = ""             #: the rival subject named, if any
+
+
+def strictness_of(rubric: Rubric, settings: Settings) -> float:
+    """The rubric's declared strictness; else the settings' (UPSC examiners') for UPSC rubrics
+    and rubrics built from essay model answers, and 1 for the rest."""
+    if rubric.marking.strictness is not None:
+        return rubric.marking.strictness
+    from .model_answer import ESSAY_SOURCE
+
+    return settings.strictness if rubric.is_upsc or rubric.source == ESSAY_SOURCE else 1.0
+
+
+def word_limit_role(rubric: Rubric) -> str:
+    """The rubric's declared role of the word limit; "strict" when it declares none."""
+    return rubric.marking.word_limit or "strict"
+
+
+def element_credit(state: Coverage, settings: Settings) -> float:
+    """How much of one key element a dimension counts for in the count and bands schemes."""
+    return {Coverage.COVERED: 1.0, Coverage.PARTLY: settings.partly_counts,
+            Coverage.MISSING: 0.0}[state]
+
+
+def mark(rubric: Rubric, settings: Settings, *, dimensions: tuple[DimensionScore, ...],
+         points: tuple[PointMatch, ...], hits: tuple[KeywordHit, ...], checks: ContentChecks,
+         structure: StructureReport, directive: DirectiveReport, length: LengthReport,
+         calibration=None, features=None) -> MarksBreakdown:
+    """The marks of one answer and every part of them."""
+    scheme = rubric.marking.scheme
+    top = float(rubric.max_marks)
+    strictness = strictness_of(rubric, settings)
+    lines: list[MarkLine] = []
+
+    # 1. content: what each dimension earns under the scheme (before the content checks)
+    earned, available, curve = _content(scheme, rubric, dimensions, settings)
+    content_before = sum(earned) + curve
+    if curve > 1e-12:
+        lines.append(MarkLine("breadth", "Breadth", curve,
+                              "the first dimensions covered count a little more than the "
+                              "last ones"))
+
+    # 2. the content checks, each a deduction from the content marks
+    content = content_before
+    fluency_factor = checks.fluency
+    subject_factor = (settings.off_subject_floor
+                      + (1 - settings.off_subject_floor) * checks.on_subject ** 2)
+    repetition_factor = 1 - settings.repetition_penalty * checks.repeated
+    for code, label, factor, reason in (
+            ("fluency", "Fragments or word order", fluency_factor,
+             "keywords and fragments, or jumbled words, explain nothing; write connected "
+             "sentences"),
+            ("off-subject", "Off the question", subject_factor,
+             f"the answer is mostly about {checks.rival}, not the question's subject"
+             if checks.rival else "the answer rarely names the question's subject"),
+            ("repetition", "Repetition", repetition_factor,
+             "sentences that repeat earlier ones earn nothing")):
+        if factor < 1 - 1e-12:
+            lost = content * (1 - factor)
+            lines.append(MarkLine(code, label, -lost, reason))
+            content -= lost
+    content_share = content / content_before if content_before > 0 else 1.0
+
+    # 3. structure and directive
+    relevance = min(1.0, (content / top) / (_content_weight(scheme, settings) *
+                                            settings.relevance_floor)) if top else 0.0
+    if scheme == "weights":
+        for code, label, share, score, reason in (
+                ("structure", "Structure", settings.structure_share, structure.score,
+                 f"{round(structure.score * 3)} of introduction, body and conclusion in place"),
+                ("directive", "Directive", settings.directive_share, directive.score,
+                 f"{sum(c.met for c in directive.checks)} of {len(directive.checks)} things "
+                 f"'{rubric.directive}' asks for")):
+            value = top * share * score * relevance
+            if share > 0:
+                lines.append(MarkLine(code, label, value, reason +
+                                      ("" if relevance >= 1 else
+                                       "; it counts in full only once the answer has content")))
+    else:
+        for code, label, worth, check in (
+                ("introduction", "Introduction", rubric.marking.introduction,
+                 structure.introduction),
+                ("conclusion", "Conclusion", rubric.marking.conclusion, structure.conclusion)):
+            if worth > 0:
+                lines.append(MarkLine(code, label, worth * relevance if check.met else 0.0,
+                                      check.feedback))
+    subtotal = content + sum(line.marks for line in lines if line.marks > 0
+                             and line.code != "breadth")
+
+    # 4. strictness and length
+    if strictness < 1:
+        lines.append(MarkLine("strictness", "Examiner's strictness", -subtotal * (1 - strictness),
+                              f"a strict examiner gives even a model answer about "
+                              f"{strictness:.0%} of the maximum"))
+    scaled = subtotal * strictness
+    if length.factor < 1:
+        lines.append(MarkLine("length", "Word limit", -scaled * (1 - length.factor),
+                              length.verdict))
+    unrounded = scaled * length.factor
+    factor = content_share * strictness * length.factor
+
+    # 5. calibration, capped by what the content supports
+    step = None
+    final = unrounded
+    if calibration is not None:
+        share = float(calibration.marks_share(dict(features or ())))
+        predicted = top * max(0.0, min(1.0, share))
+        cap = min(top, unrounded + settings.calibration_margin * top)
+        final = min(predicted, cap)
+        step = CalibrationStep(getattr(calibration, "name", "") or "calibration",
+                               unrounded, predicted, cap, final)
+        lines.append(MarkLine("calibration", "Calibration", final - unrounded,
+                              "fitted on human marks: it predicts "
+                              f"{predicted:.1f}; it may add at most "
+                              f"{settings.calibration_margin * top:.1f} to what the content "
+                              "earns" + (" (capped)" if predicted > cap else "")))
+    marks = round_half(final)
+    lines.append(MarkLine("rounding", "Rounding", marks - final, "to the nearest half mark"))
+
+    dimension_marks = tuple(
+        DimensionMarks(d.dimension_id, d.title, d.state, earned[i], available[i],
+                       _gain(scheme, rubric, dimensions, i, earned, available, settings)
+                       * factor, _evidence(rubric.dimensions[i], points, hits),
+                       rubric.dimensions[i].line)
+        for i, d in enumerate(dimensions))
+    return MarksBreakdown(scheme, rubric.max_marks, strictness, word_limit_role(rubric),
+                          dimension_marks, tuple(lines), final, marks, step)
+
+
+def _content_weight(scheme: str, settings: Settings) -> float:
+    return settings.content_share if scheme == "weights" else 1.0
+
+
+def _content(scheme: str, rubric: Rubric, dimensions, settings: Settings
+             ) -> tuple[list[float], list[float], float]:
+    """(earned per dimension, available per dimension, breadth bonus) in marks."""
+    top = float(rubric.max_marks)
+    if scheme == "weights":
+        share = top * settings.content_share
+        total = sum(d.weight for d in dimensions) or 1.0
+        available = [share * d.weight / total for d in dimensions]
+        earned = [a * d.score for a, d in zip(available, dimensions)]
+        coverage = sum(earned) / share if share else 0.0
+        curve = share * (coverage ** settings.coverage_exponent - coverage) if coverage else 0.0
+        return earned, available, curve
+    room = top - rubric.marking.introduction - rubric.marking.conclusion
+    credits = [element_credit(d.state, settings) for d in dimensions]
+    if scheme == "marks":
+        available = [d.marks for d in rubric.dimensions]
+        return [a * c for a, c in zip(available, credits)], available, 0.0
+    made = sum(credits)
+    if scheme == "count":
+        need = rubric.marking.full_marks_at
+        content = room * min(1.0, made / need)
+        available = [room / need] * len(dimensions)
+    else:
+        content = band_marks(rubric, made)
+        available = [rubric.marking.bands[0].marks / max(1.0, rubric.marking.bands[0].made)
+                     ] * len(dimensions)
+    earned = [content * c / made if made else 0.0 for c in credits]
+    return earned, available, 0.0
+
+
+def band_marks(rubric: Rubric, made: float) -> float:
+    """Marks of the highest band whose count of key elements `made` reaches (0 below all)."""
+    for band in rubric.marking.bands:          # highest `made` first
+        if made >= band.made - 1e-9:
+            return band.marks
+    return 0.0
+
+
+def _gain(scheme: str, rubric: Rubric, dimensions, i: int, earned, available,
+          settings: Settings) -> float:
+    """Content marks that covering dimension i fully would add (before the common factors)."""
+    if scheme in ("weights", "marks"):
+        gain = available[i] - earned[i]
+        if scheme == "weights":
+            share = rubric.max_marks * settings.content_share
+            now = sum(earned) / share if share else 0.0
+            after = now + gain / share if share else 0.0
+            exponent = settings.coverage_exponent
+            gain = share * (min(1.0, after) ** exponent - now ** exponent)
+        return max(0.0, gain)
+    credits = [element_credit(d.state, settings) for d in dimensions]
+    made = sum(credits)
+    more = made - credits[i] + 1.0
+    room = rubric.max_marks - rubric.marking.introduction - rubric.marking.conclusion
+    if scheme == "count":
+        need = rubric.marking.full_marks_at
+        return room * (min(1.0, more / need) - min(1.0, made / need))
+    return band_marks(rubric, more) - band_marks(rubric, made)
+
+
+def _evidence(dimension, points: tuple[PointMatch, ...], hits: tuple[KeywordHit, ...]
+              ) -> tuple[Evidence, ...]:
+    """The model points made and keywords used for one dimension, with their rubric lines."""
+    lines = {p.point_id: p.line for p in dimension.points}
+    found = [Evidence("point", p.text, lines.get(p.point_id), p.sentence_index)
+             for p in points
+             if p.dimension_id == dimension.dimension_id and p.sentence_index is not None]
+    group_lines = {g.term: g.line for g in dimension.keywords}
+    seen: set[str] = set()
+    for hit in hits:
+        if hit.dimension_id == dimension.dimension_id and hit.term not in seen:
+            seen.add(hit.term)
+            found.append(Evidence("keyword", hit.term, group_lines.get(hit.term),
+                                  hit.sentence_index, hit.form))
+    return tuple(found)
+
+
+def round_half(value: float) -> float:
+    return round(value * 2) / 2
