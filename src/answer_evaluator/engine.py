@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from .keywords import KeywordMatcher
-from .marking import ContentChecks, mark, word_limit_role
+from .focus import focus_similarity, forward_hits, forward_sentences
+from .marking import ContentChecks, mark, subject_factor, word_limit_role
 from .models import Answer, Evaluation, Rubric
 from .reading import answer_from_text
 from .scoring import (answer_flags, check_directive, check_length, check_structure, fluency,
                       match_points, question_coverage,
-                      repeated_share, rival_subject, score_dimensions, sentence_feedback, subject_forms, subject_share,
+                      repeated_share, rival_subject, score_dimensions, settle_states, sentence_feedback, subject_forms, subject_share,
                       suggestions, weigh_sentences)
 from .settings import Settings
 from .similarity import PointSimilarity, content_stems
@@ -56,7 +57,9 @@ class Evaluator:
                   rubric_choice: str) -> Evaluation:
         rubric, settings = self.rubric, self.settings
         weights = weigh_sentences(text, to_question, self.question_stems, settings)
-        hits = self.keywords.match(text)
+        forward = forward_sentences(text)
+        hits = forward_hits(rubric, self.keywords.match(text), forward)
+        to_points = focus_similarity(rubric, to_points, forward, settings)
         points = match_points(rubric, to_points, weights, settings)
         dimensions = score_dimensions(rubric, hits, points, weights, settings)
         feedback = sentence_feedback(text, rubric, to_points, hits, weights, settings)
@@ -70,6 +73,8 @@ class Evaluator:
                          min(1.0, keyword_breadth / settings.subject_keywords))
         on_subject *= rival.focus if rival else 1.0
         repeated = repeated_share(text, weights)
+        dimensions = settle_states(dimensions, fluency_value, subject_factor(on_subject, settings),
+                                   settings)
         content = (fluency_value * coverage ** settings.coverage_exponent
                    * (settings.off_subject_floor
                       + (1 - settings.off_subject_floor) * on_subject ** 2)

@@ -39,6 +39,11 @@ class ContentChecks:
     rival: str = ""             #: the rival subject named, if any
 
 
+def subject_factor(on_subject: float, settings: Settings) -> float:
+    """Share of the content an answer keeps for how well it stays on the question's subject."""
+    return settings.off_subject_floor + (1 - settings.off_subject_floor) * on_subject ** 2
+
+
 def strictness_of(rubric: Rubric, settings: Settings) -> float:
     """The rubric's declared strictness; else the settings' (UPSC examiners') for UPSC rubrics
     and rubrics built from essay model answers, and 1 for the rest."""
@@ -80,15 +85,17 @@ def mark(rubric: Rubric, settings: Settings, *, dimensions: tuple[DimensionScore
 
     # 2. the content checks, each a deduction from the content marks
     content = content_before
-    fluency_factor = checks.fluency
-    subject_factor = (settings.off_subject_floor
-                      + (1 - settings.off_subject_floor) * checks.on_subject ** 2)
-    repetition_factor = 1 - settings.repetition_penalty * checks.repeated
+    # Under the weights scheme they scale the content; under the others they already decided
+    # which key elements count (scoring.settle_states), and repeated sentences never count.
+    weights = scheme == "weights"
+    fluency_factor = checks.fluency if weights else 1.0
+    on_subject = subject_factor(checks.on_subject, settings) if weights else 1.0
+    repetition_factor = 1 - settings.repetition_penalty * checks.repeated if weights else 1.0
     for code, label, factor, reason in (
             ("fluency", "Fragments or word order", fluency_factor,
              "keywords and fragments, or jumbled words, explain nothing; write connected "
              "sentences"),
-            ("off-subject", "Off the question", subject_factor,
+            ("off-subject", "Off the question", on_subject,
              f"the answer is mostly about {checks.rival}, not the question's subject"
              if checks.rival else "the answer rarely names the question's subject"),
             ("repetition", "Repetition", repetition_factor,
@@ -141,10 +148,9 @@ def mark(rubric: Rubric, settings: Settings, *, dimensions: tuple[DimensionScore
     step = None
     final = unrounded
     if calibration is not None:
-        share = float(calibration.marks_share(dict(features or ())))
-        predicted = top * max(0.0, min(1.0, share))
-        cap = min(top, unrounded + settings.calibration_margin * top)
-        final = min(predicted, cap)
+        predicted = top * float(calibration.marks_share(dict(features or ())))
+        predicted, cap, final = capped_calibration(predicted, unrounded, top,
+                                                   settings.calibration_margin)
         step = CalibrationStep(getattr(calibration, "name", "") or "calibration",
                                unrounded, predicted, cap, final)
         lines.append(MarkLine("calibration", "Calibration", final - unrounded,
@@ -163,6 +169,18 @@ def mark(rubric: Rubric, settings: Settings, *, dimensions: tuple[DimensionScore
         for i, d in enumerate(dimensions))
     return MarksBreakdown(scheme, rubric.max_marks, strictness, word_limit_role(rubric),
                           dimension_marks, tuple(lines), final, marks, step)
+
+
+def capped_calibration(predicted: float, scheme_marks: float, top: float, margin: float
+                       ) -> tuple[float, float, float]:
+    """The rule for a calibration's marks, used by `mark` and by the calibration's
+    cross-validation alike: (predicted, cap, marks). The prediction is kept within 0..top, and
+    the marks never exceed what the detected content earns (`scheme_marks`, the scheme's marks
+    before calibration) by more than `margin` x top: a calibration fitted on human marks may
+    rescale what the engine found, not invent content it did not find."""
+    predicted = max(0.0, min(top, float(predicted)))
+    cap = min(top, float(scheme_marks) + margin * top)
+    return predicted, cap, min(predicted, cap)
 
 
 def _content_weight(scheme: str, settings: Settings) -> float:

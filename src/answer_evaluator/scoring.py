@@ -18,16 +18,31 @@ from .models import (AnalysedText, Check, Coverage, DimensionScore, DirectiveRep
                      StructureReport, Suggestion)
 from .settings import Settings
 
-#: Word-order check: in English a determiner is rarely followed by another function word,
-#: nor a preposition by a preposition, conjunction or auxiliary; in shuffled text they often are.
-_DETERMINERS = frozenset("the a an this these those its their our his her".split())
+#: Word-order check: only clear anomalies count, those that ordinary answers (typos aside) do
+#: not write and shuffled text often does. A determiner that is never a pronoun or a label
+#: ("the", "an", "its", not "this", "her" or "bulb a") followed by another determiner, a
+#: preposition, a conjunction or "to", or ending the sentence; a lower-case "a" followed by
+#: a determiner or a preposition; a preposition followed by a preposition or a finite
+#: auxiliary ("of had"); a conjunction followed by another ("and but") or ending the sentence.
+#: Not anomalies: a sentence ending in a preposition, "into or out of", "the" before a number,
+#: "their is" and "the are" (typos for "there", "they"), words with punctuation between them.
+_DETERMINERS = frozenset("the an its their our your my".split())
+_ANY_DETERMINER = _DETERMINERS | frozenset("a this these those".split())
 _PREPOSITIONS = frozenset("of in on at by for with from into onto upon".split())
 _CONJUNCTIONS = frozenset("and or nor but than".split())
 _AUXILIARIES = frozenset("""is are was were be been being has have had do does did will would
 shall should can could may might must""".split())
-_AFTER_DETERMINER = _DETERMINERS | _PREPOSITIONS | _CONJUNCTIONS | _AUXILIARIES | {"to"}
-_AFTER_PREPOSITION = _PREPOSITIONS | _CONJUNCTIONS | _AUXILIARIES | {"to"}
-_FUNCTION = _DETERMINERS | _PREPOSITIONS | _CONJUNCTIONS | _AUXILIARIES | {"to", "as", "that"}
+_FINITE = frozenset("is are was were be been has have had does did would should could shall might".split())
+_AFTER_DETERMINER = _ANY_DETERMINER | _PREPOSITIONS | _CONJUNCTIONS | {"to"}
+_AFTER_A = _ANY_DETERMINER | _PREPOSITIONS
+_AFTER_PREPOSITION = _PREPOSITIONS | _FINITE
+_FUNCTION = (_DETERMINERS | _PREPOSITIONS | _CONJUNCTIONS | _AUXILIARIES
+             | frozenset("a this these those his her to as that".split()))
+#: Words that make a clause of a short sentence ("They are both specialists."): a run of
+#: terms without any ("Yen loans 1958.") is a fragment.
+_CLAUSE_WORDS = _AUXILIARIES | frozenset("""i you he she it we they there who which what that
+this these those not no if because so said says it's that's there's what's he's she's
+they're we're i'm you're""".split())
 _CONCLUSION_CUES = ("conclusion", "conclude", "way forward", "going forward", "in sum",
                     "to sum up", "overall", "therefore", "thus", "hence", "in the future",
                     "ahead", "should", "must", "need to", "needs to")
@@ -42,12 +57,43 @@ class SentenceWeights:
 
 
 def is_list_like(sentence) -> bool:
-    """A run of comma-separated terms with hardly any function words: a keyword list."""
+    """A run of comma-separated terms with hardly any function or clause words: a keyword
+    list ("ISM 2021, MeitY, DLI, fiscal support"), not a sentence that lists ("So I said,
+    walking back, ..."). Whether it counts against an answer: `judged_on_form`."""
     words = len(sentence.words)
     separators = sentence.text.count(",") + sentence.text.count(";")
-    function = sum(1 for w in sentence.words if w.lower() in _FUNCTION)
+    function = sum(1 for w in sentence.words if w.lower() in _LIST_BREAKERS)
     return words >= 5 and separators >= 3 and separators / words >= 0.25 and (
         function / words < 0.15)
+
+
+_LIST_BREAKERS = _FUNCTION | _CLAUSE_WORDS
+
+
+def is_fragment(sentence, settings: Settings) -> bool:
+    """A short run of words with no clause word ("Yen loans 1958.", "Delhi Metro."); a short
+    sentence ("Pythons are generalists.") is not one."""
+    return (sentence.kind != "heading" and len(sentence.words) < settings.fragment_words
+            and not any(w.lower() in _CLAUSE_WORDS for w in sentence.words))
+
+
+def judged_on_form(text: AnalysedText, settings: Settings) -> bool:
+    """Whether the answer is long enough to be judged a keyword list or a run of fragments:
+    one or two terse sentences ("main"; "Name, parameters, scope and return type") are a
+    normal short answer, which its coverage and length judge, not its form."""
+    return (len(text.sentences) >= settings.form_min_sentences
+            or text.word_count >= settings.form_min_words)
+
+
+def prose_share(text: AnalysedText, settings: Settings) -> float:
+    """Share of the words (outside headings) in sentences that are neither fragments nor
+    lists of terms; 1 for an answer too short to be judged on its form."""
+    if not judged_on_form(text, settings):
+        return 1.0
+    sentences = [s for s in text.sentences if s.kind != "heading"]
+    total = sum(len(s.words) for s in sentences) or 1
+    return sum(len(s.words) for s in sentences
+               if not is_fragment(s, settings) and not is_list_like(s)) / total
 
 
 _NEAR_DUPLICATE_WINDOW = 100   #: earlier sentences compared for near-duplicates (exact: all)
@@ -59,13 +105,15 @@ def weigh_sentences(text: AnalysedText, question_similarity: np.ndarray, questio
     weights, flags = [], []
     seen: list[frozenset] = []
     exact: set[frozenset] = set()
+    judged = judged_on_form(text, settings)
+    loose = judged and prose_share(text, settings) < settings.prose_target  # fragments cost
     for sentence, to_question in zip(text.sentences, question_similarity):
         reasons: list[str] = []
         content = {s for s in sentence.stems if s not in _FUNCTION and len(s) > 2}
         weight = min(1.0, len(sentence.words) / settings.full_sentence_words)
         if sentence.kind == "heading":
             weight = min(weight, 0.3)
-        elif is_list_like(sentence):
+        elif judged and is_list_like(sentence):
             weight = min(weight, 0.3)
             reasons.append("a list of terms, not a sentence")
         if content and to_question >= settings.question_copy_at and (
@@ -79,8 +127,7 @@ def weigh_sentences(text: AnalysedText, question_similarity: np.ndarray, questio
             weight = 0.0
             reasons.append("repeats an earlier sentence")
         exact.add(content)
-        if (len(sentence.words) < settings.fragment_words and sentence.kind != "heading"
-                and weight > 0):
+        if loose and is_fragment(sentence, settings) and weight > 0:
             reasons.append("a fragment, not a sentence")
         seen.append(content)
         weights.append(weight)
@@ -89,28 +136,58 @@ def weigh_sentences(text: AnalysedText, question_similarity: np.ndarray, questio
 
 
 def fluency(text: AnalysedText, settings: Settings) -> tuple[float, float, float]:
-    """(fluency 0..1, share of words in full sentences, word-order anomaly rate)."""
-    words = [s for s in text.sentences if s.kind != "heading"]
-    total = sum(len(s.words) for s in words) or 1
-    in_prose = sum(len(s.words) for s in words
-                   if len(s.words) >= settings.fragment_words and not is_list_like(s))
-    prose_share = in_prose / total
+    """(fluency 0..1, share of words in prose, word-order anomaly rate); see `fluency_factors`."""
+    prose_factor, order_factor, share, anomaly = fluency_factors(text, settings)
+    return prose_factor * order_factor, share, anomaly
+
+
+def fluency_factors(text: AnalysedText, settings: Settings) -> tuple[float, float, float, float]:
+    """(prose factor, word-order factor, prose share, anomaly rate); fluency is the product
+    of the two factors. The prose share is 1 for an answer too short to be judged on its
+    form (`judged_on_form`); the anomaly rate is the share of determiners, prepositions and
+    conjunctions in a clear anomaly of word order, 0 unless the answer has enough of them and
+    enough anomalies for the check to tell jumbled text from a typo."""
+    share = prose_share(text, settings)
+    openers, anomalies = word_order_anomalies(text)
+    anomaly = (anomalies / openers if openers >= settings.word_order_min_openers
+               and anomalies >= settings.word_order_min_anomalies else 0.0)
+    span = max(settings.word_order_high - settings.word_order_low, 1e-9)
+    order_factor = float(np.clip(1 - (anomaly - settings.word_order_low) / span, 0.0, 1.0))
+    return min(1.0, share / settings.prose_target), order_factor, share, anomaly
+
+
+def word_order_anomalies(text: AnalysedText) -> tuple[int, int]:
+    """(opportunities, clear anomalies) of word order outside headings: see `_DETERMINERS`."""
     openers = anomalies = 0
-    for sentence in words:
-        lowered = [w.lower() for w in sentence.words]
-        for position, word in enumerate(lowered):
-            bad = (_AFTER_DETERMINER if word in _DETERMINERS else
-                   _AFTER_PREPOSITION if word in _PREPOSITIONS else None)
-            if bad is None:
+    for sentence in text.sentences:
+        if sentence.kind == "heading":
+            continue
+        words = sentence.words
+        lowered = [w.lower() for w in words]
+        for i, word in enumerate(lowered):
+            if word in _DETERMINERS:
+                bad, at_end = _AFTER_DETERMINER, True
+            elif word == "a" and words[i] == "a":
+                bad, at_end = _AFTER_A, False
+            elif word in _PREPOSITIONS:
+                bad, at_end = _AFTER_PREPOSITION, False
+            elif word in _CONJUNCTIONS:
+                bad, at_end = _CONJUNCTIONS, True
+            else:
                 continue
             openers += 1
-            following = lowered[position + 1] if position + 1 < len(lowered) else None
-            if following is None or following in bad:
+            if i + 1 == len(lowered):
+                anomalies += at_end
+            elif lowered[i + 1] in bad and _adjacent(sentence, i):
                 anomalies += 1
-    anomaly = anomalies / openers if openers >= 5 else 0.0
-    prose_factor = min(1.0, prose_share / 0.6)
-    order_factor = float(np.clip(1 - (anomaly - 0.08) / 0.15, 0.0, 1.0))
-    return prose_factor * order_factor, prose_share, anomaly
+    return openers, anomalies
+
+
+def _adjacent(sentence, i: int) -> bool:
+    """Whether word i and the next one have only spaces between them ("a, The" do not)."""
+    if len(sentence.spans) <= i + 1:
+        return True
+    return not sentence.text[sentence.spans[i][1]:sentence.spans[i + 1][0]].strip()
 
 
 def match_points(rubric: Rubric, similarity: np.ndarray, weights: SentenceWeights,
@@ -161,6 +238,25 @@ def score_dimensions(rubric: Rubric, hits: tuple[KeywordHit, ...],
         scores.append(DimensionScore(dim.dimension_id, dim.title, dim.weight, state, score,
                                      keyword_score, point_score, matched, missing, dim.advice))
     return tuple(scores)
+
+
+def settle_states(dimensions: tuple[DimensionScore, ...], fluency_value: float,
+                  subject_factor: float, settings: Settings) -> tuple[DimensionScore, ...]:
+    """The state each dimension reaches once the content checks are applied, as an examiner
+    reads it: jumbled words cover nothing, an answer about another subject covers little, and
+    a bare list of terms at most touches a dimension ("partly covered")."""
+    from dataclasses import replace
+
+    settled = []
+    for d in dimensions:
+        effective = d.score * fluency_value * subject_factor
+        state = (Coverage.COVERED if effective >= settings.covered_at else
+                 Coverage.PARTLY if effective >= settings.partly_at else Coverage.MISSING)
+        if (state is Coverage.MISSING and d.state is not Coverage.MISSING and fluency_value > 0
+                and subject_factor >= 0.5):
+            state = Coverage.PARTLY          # touched, by a list or fragments
+        settled.append(d if state is d.state else replace(d, state=state))
+    return tuple(settled)
 
 
 def sentence_feedback(text: AnalysedText, rubric: Rubric, similarity: np.ndarray,
@@ -369,15 +465,17 @@ def check_length(text: AnalysedText, rubric: Rubric, weights: SentenceWeights,
 
 def subject_forms(rubric: Rubric) -> tuple[tuple[str, ...], ...]:
     """Stem sequences that name the question's subject: its proper nouns and acronyms (other
-    than India, the setting of every question) with the keyword variants that contain them."""
-    from .text import stem, tokenize
+    than India, the setting of every question) with the keyword variants that contain them.
+    A capitalised word counts unless it opens one of the question's sentences ("Read the
+    passage. Explain ..."), is a single letter (the labels of "bulb A", "C++") or a title."""
+    from .text import split_sentences, stem, tokenize
 
-    words = tokenize(rubric.question)[0]
     directive = set(rubric.directive.split("-"))
-    named = {stem(w) for i, w in enumerate(words)
-             if i > 0 and w[:1].isupper() and w.lower() not in _SETTING
+    named = {stem(w) for sentence in split_sentences(rubric.question)
+             for i, w in enumerate(tokenize(sentence)[0])
+             if i > 0 and w[:1].isupper() and len(w) > 1 and w.lower() not in _SETTING
              and w.lower() not in directive and w.lower() not in _FUNCTION
-             and w.lower() not in _GENERIC_NAME_WORDS}
+             and w.lower() not in _GENERIC_NAME_WORDS and w.lower() not in _TITLES}
     forms = {(s,) for s in named}
     for dim in rubric.dimensions:
         for group in dim.keywords:
@@ -398,6 +496,8 @@ each every other another first second third new major key""".split())
 _GENERIC_NAME_WORDS = frozenset("""first second new national mission policy council act scheme
 movement north south east west central union state states government ministry board
 commission programme program initiative yojana abhiyan""".split())
+#: Titles before a name ("Mr. Leonard", "Aunt Kolab"): the name is the subject, not the title.
+_TITLES = frozenset("mr mrs ms miss dr prof sir madam lord lady aunt uncle saint st".split())
 
 
 def subject_share(text: AnalysedText, weights: SentenceWeights, forms, settings=None) -> float:
@@ -472,14 +572,18 @@ def rival_subject(text: AnalysedText, forms) -> Rival | None:
 
 
 def answer_flags(dimensions, fluency_parts, weights: SentenceWeights, length: LengthReport,
-                 on_subject: float, rubric: Rubric, rival: Rival | None = None) -> tuple[Flag, ...]:
+                 on_subject: float, rubric: Rubric, rival: Rival | None = None,
+                 settings: Settings | None = None) -> tuple[Flag, ...]:
     """Plain-words reasons why an answer scores low that are not about one dimension."""
+    from .settings import DEFAULT_SETTINGS
+
+    settings = settings or DEFAULT_SETTINGS
     _, prose_share, anomaly = fluency_parts
     flags = []
-    if prose_share < 0.5:
+    if prose_share < settings.keyword_list_at:
         flags.append(Flag("keyword-list", "Mostly keywords or fragments: sentences do not "
                           "connect the keywords, so they earn little credit."))
-    if anomaly > 0.15:
+    if anomaly > settings.word_order_low:          # the word-order factor is below 1
         flags.append(Flag("word-order", "The word order does not read as English sentences; "
                           "jumbled text earns little credit."))
     copies = sum(1 for f in weights.flags if "repeats the question" in f)
@@ -493,7 +597,7 @@ def answer_flags(dimensions, fluency_parts, weights: SentenceWeights, length: Le
     if rival is not None and rival.focus < 0.75:
         flags.append(Flag("off-topic", f"The answer is mostly about {rival.name} (named "
                           f"{rival.count} times) rather than the question's subject (named "
-                          f"{rival.subject_count} times); answer the question asked."))
+                          f"{rival.subject_count} time{'' if rival.subject_count == 1 else 's'}); answer the question asked."))
     elif on_subject < 0.75:
         flags.append(Flag("off-topic", "The answer rarely names the question's subject; check "
                           "that it answers the question asked, not a neighbouring one."))

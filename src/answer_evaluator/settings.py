@@ -33,6 +33,8 @@ class Settings:
     keyword_share: float = setting(0.4, 0.0, 1.0, "weight of keywords in a dimension's score (points get the rest)")
     covered_at: float = setting(0.55, 0.0, 1.0, "dimension score from which it is 'covered'")
     partly_at: float = setting(0.2, 0.0, 1.0, "... and from which it is 'partly covered'")
+    exclusive_strong: float = setting(0.3, 0.0, 1.0, "similarity from which a sentence serves a dimension strongly")
+    exclusive_ratio: float = setting(0.5, 0.0, 1.0, "... and then credits no dimension it serves less than this share as well")
     partly_counts: float = setting(0.5, 0.0, 1.0, "a partly covered key element counts as this much of one in count and band schemes")
     full_sentence_words: int = setting(6, 1, 50, "a sentence this long counts fully; shorter ones pro rata")
     fragment_words: int = setting(5, 1, 50, "sentences shorter than this are fragments (keyword lists)")
@@ -58,6 +60,15 @@ class Settings:
     # gaming
     question_copy_at: float = setting(0.55, 0.0, 1.0, "similarity to the question from which a sentence is a copy")
     duplicate_at: float = setting(0.85, 0.0, 1.0, "overlap of stems from which a sentence repeats an earlier one")
+    # checks
+    form_min_sentences: int = setting(3, 1, 1000, "an answer is judged a keyword list or fragments only from this many sentences (one or two terse sentences are a normal short answer) ...")
+    form_min_words: int = setting(30, 1, 10000, "... or from this many words")
+    prose_target: float = setting(0.6, 0.01, 1.0, "share of words in prose (not fragments or lists of terms) from which an answer's form costs nothing")
+    keyword_list_at: float = setting(0.5, 0.0, 1.0, "share of words in prose below which an answer is flagged as a keyword list")
+    word_order_min_openers: int = setting(10, 1, 10000, "the word-order check needs this many determiners, prepositions and conjunctions ...")
+    word_order_min_anomalies: int = setting(3, 1, 10000, "... and this many clear anomalies (\"the of\", \"of had\", \"and.\") before it can cut marks")
+    word_order_low: float = setting(0.04, 0.0, 1.0, "share of those words in a clear anomaly up to which word order costs nothing ...")
+    word_order_high: float = setting(0.1, 0.0, 1.0, "... and from which fluency is 0 (jumbled text)")
 
     def __post_init__(self):
         for f in fields(self):

@@ -1,0 +1,97 @@
+"""Which sentences may credit which dimension, before points and keywords are scored.
+
+Two rules that real answers needed (issue: "Finding each point in a real answer"):
+- a forward-looking dimension (way forward, recommendations) is credited only by sentences
+  that look forward: a recommendation, a modal of obligation or intent, a sentence under a
+  "Way forward" heading, or a bullet that opens with an imperative verb; past facts ("CEPA of
+  2011 reduced tariffs") do not credit it;
+- a sentence that makes one dimension's point strongly does not also credit an unrelated
+  dimension weakly: its similarity to a dimension much weaker than its best is set aside.
+Pure functions over numpy arrays; the settings hold the thresholds.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from .models import AnalysedText, KeywordHit, Rubric
+from .settings import Settings
+
+#: Words that make a sentence look forward (lower case; matched on whole words).
+FORWARD_WORDS = frozenset("""should must need needs needed ought will would could shall
+recommend recommends recommended recommendation recommendations suggest suggested
+future ahead forward next priority priorities prioritise prioritize vision roadmap
+goal goals aim aims target targets plan plans proposed propose can may""".split())
+#: Verbs that open a recommendation written as an imperative ("Expand CEPA to services.").
+IMPERATIVE_VERBS = frozenset("""expand strengthen deepen build create ensure promote improve
+increase reduce invest complete speed fast-track focus set establish adopt enhance develop
+encourage provide use make bring raise cut revive reform address empower streamline link
+boost widen upgrade integrate institutionalise institutionalize leverage pursue resolve
+restore review revise rationalise rationalize introduce extend scale align support fix fund
+train protect secure diversify coordinate implement enforce simplify digitise digitize
+harmonise harmonize amend""".split())
+_FORWARD_HEADING = re.compile(r"way forward|the road ahead|recommendation|suggestion|"
+                              r"measures? (?:needed|required)|what (?:should|must|needs to) be done|"
+                              r"conclusion|going forward|future", re.IGNORECASE)
+
+
+def forward_sentences(text: AnalysedText) -> np.ndarray:
+    """True for each sentence that looks forward (see the module's docstring)."""
+    flags = np.zeros(len(text.sentences), dtype=bool)
+    under_heading = -1            # paragraph whose heading names the way forward
+    for sentence in text.sentences:
+        if sentence.kind == "heading":
+            if _FORWARD_HEADING.search(sentence.text):
+                under_heading = sentence.paragraph
+                flags[sentence.index] = True
+            continue
+        lowered = [w.lower() for w in sentence.words]
+        opener = lowered[0] if lowered else ""
+        flags[sentence.index] = bool(
+            FORWARD_WORDS.intersection(lowered) or opener in IMPERATIVE_VERBS
+            or sentence.paragraph == under_heading
+            or "way forward" in sentence.text.lower()
+            or "going forward" in sentence.text.lower())
+    return flags
+
+
+def point_columns(rubric: Rubric) -> list[tuple[int, ...]]:
+    """For each dimension, the columns of its model points in the similarity matrix."""
+    columns, start = [], 0
+    for dim in rubric.dimensions:
+        columns.append(tuple(range(start, start + len(dim.points))))
+        start += len(dim.points)
+    return columns
+
+
+def focus_similarity(rubric: Rubric, similarity: np.ndarray, forward: np.ndarray,
+                     settings: Settings) -> np.ndarray:
+    """The sentence-to-point similarity matrix with both rules applied (a new array)."""
+    if not len(similarity):
+        return similarity
+    focused = similarity.copy()
+    columns = point_columns(rubric)
+    for dim, cols in zip(rubric.dimensions, columns):
+        if dim.forward_looking and cols:
+            focused[np.ix_(~forward, cols)] = 0.0
+    by_dimension = np.stack([focused[:, cols].max(axis=1) if cols else
+                             np.zeros(len(focused)) for cols in columns], axis=1)
+    best = by_dimension.max(axis=1)
+    strong = best >= settings.exclusive_strong
+    for d, cols in enumerate(columns):
+        weak = strong & (by_dimension[:, d] < settings.exclusive_ratio * best)
+        if cols and weak.any():
+            focused[np.ix_(weak, cols)] = 0.0
+    return focused
+
+
+def forward_hits(rubric: Rubric, hits: tuple[KeywordHit, ...], forward: np.ndarray
+                 ) -> tuple[KeywordHit, ...]:
+    """Keyword hits without those of forward-looking dimensions in sentences that do not look
+    forward."""
+    looking = {d.dimension_id for d in rubric.dimensions if d.forward_looking}
+    if not looking:
+        return hits
+    return tuple(h for h in hits if h.dimension_id not in looking or forward[h.sentence_index])
