@@ -6,6 +6,7 @@ import re
 import pytest
 
 from answer_evaluator import answer_from_text, render_report
+from answer_evaluator.models import Coverage
 from answer_evaluator.report import environment, write_new
 from conftest import screenshot_is_blank
 
@@ -116,7 +117,7 @@ def test_report_renders_in_chromium(browser, tmp_path, sample_evaluations, evil_
     path.write_text(render_report(evaluation), encoding="utf-8")
     page = browser.open(path, width=width)
     assert page.errors == []
-    assert page.count("#dimensions tbody tr") == len(evaluation.dimensions)
+    assert page.count("#breakdown li.dim") == len(evaluation.dimensions)
     assert not screenshot_is_blank(page.screenshot)
     overflow = page.page.evaluate("document.documentElement.scrollWidth")
     assert overflow <= width + 1, "the page must fit the screen without sideways scrolling"
@@ -125,5 +126,195 @@ def test_report_renders_in_chromium(browser, tmp_path, sample_evaluations, evil_
     evil.write_text(evil_html, encoding="utf-8")
     page = browser.open(evil, width=width)
     assert page.errors == []                                    # no alert dialog, no errors
+    page.page.locator("#answer > summary").click()              # unfold the annotated answer
     assert "<script>alert('xss')</script>" in page.text(".answer")
     assert page.count(".answer script, .answer img, .answer b") == 0
+
+
+# ----------------------------------------------------------------------------- the breakdown
+
+#: the samples whose breakdowns are checked: honest, keywords, off the question, too long
+BREAKDOWN_SAMPLES = ("strong", "keyword-list", "off-topic", "over-length", "average",
+                     "too-short", "repeated", "question-copied")
+PART = re.compile(r'<span class="part" data-tenths="(-?\d+)">([+\u2212])(\d+\.\d)</span>')
+
+
+def shown_parts(html: str) -> list[float]:
+    """The signed figures of the breakdown as the reader sees them."""
+    parts = []
+    for tenths, sign, number in PART.findall(html):
+        value = float(number) * (-1 if sign == "\u2212" else 1)
+        assert round(value * 10) == int(tenths)                 # the attribute says the same
+        parts.append(value)
+    return parts
+
+
+@pytest.mark.parametrize("name", BREAKDOWN_SAMPLES)
+def test_the_breakdown_adds_up_to_the_marks_shown(sample_evaluations, name):
+    evaluation = sample_evaluations[name]
+    html = render_report(evaluation)
+    breakdown = html[html.index('id="breakdown"'):html.index('id="suggestions"')]
+    parts = shown_parts(breakdown)
+    total = re.search(r'<span class="sum" data-tenths="-?\d+">([\d.]+)</span>', breakdown)
+    headline = re.search(r'<h1 class="marks">([\d.]+) of (\d+) marks</h1>', html)
+    assert total and headline
+    assert float(total.group(1)) == float(headline.group(1)) == evaluation.marks
+    assert int(headline.group(2)) == evaluation.max_marks
+    assert round(sum(parts), 6) == evaluation.marks, (name, parts)
+    # one figure a dimension, then the components, deductions and caps that are not 0.0
+    b = evaluation.breakdown
+    assert breakdown.count('<li class="dim ') == len(b.dimensions) == len(evaluation.dimensions)
+    true = [d.marks for d in b.dimensions] + [line.marks for line in b.lines
+                                              if round(line.marks, 6) != 0]
+    assert len(parts) <= len(true)
+    dims = parts[:len(b.dimensions)]
+    for shown, d in zip(dims, b.dimensions):
+        assert abs(shown - d.marks) <= 0.1 + 1e-9                # honest to a tenth
+    for line in b.lines:
+        if abs(line.marks) >= 0.1 and line.code != "rounding":
+            assert line.label.replace("'", "&#39;") in breakdown, line
+    if b.strictness < 1:
+        assert re.search(r"examiner gives even a model answer about \d+% of the maximum",
+                         breakdown, re.I)
+    # each dimension's marks of what it can earn; the counts agree with the rows
+    assert breakdown.count('<span class="of">of ') == len(b.dimensions) + 1
+    tally = re.search(r"(\d+) covered · \S+ (\d+) partly · \S+ (\d+) missing", breakdown)
+    rows = [breakdown.count(f'<li class="dim {state}">') for state in ("covered", "partly",
+                                                                       "missing")]
+    assert tally and [int(n) for n in tally.groups()] == rows
+    assert rows == [sum(d.state is s for d in evaluation.dimensions) for s in Coverage]
+
+
+def test_shown_figures_round_to_tenths_that_keep_the_sum():
+    from answer_evaluator.report import _apportion
+
+    assert _apportion([0.577, 1.137, -4.766, 1.5, -0.175, 10.227], 85) == [6, 12, -48, 15, -2, 102]
+    assert _apportion([0.34, 0.33, 0.33], 10) == [4, 3, 3]
+    assert _apportion([1 / 3] * 3, 10) == [4, 3, 3]
+    assert sum(_apportion([-0.04, -0.04, -0.04], -1)) == -1
+    assert _apportion([], 0) == []
+
+
+def test_the_breakdown_speaks_in_words(sample_evaluations):
+    for name in BREAKDOWN_SAMPLES:
+        html = render_report(sample_evaluations[name])
+        assert "How these marks were computed" not in html
+        text = re.sub(r"<[^>]+>", " ", re.sub(r"(?s)<style>.*?</style>", "", html))
+        assert not re.search(r"\b(quality|similarity|strictness|fluency|factor)\b\W*\d", text,
+                             re.I), name
+        assert not re.search(r"\d\.\d\d", text), name            # no raw fractions
+        assert not re.search(r"\(\d+%\)", text) or "Over the limit" in text, name
+
+
+def test_off_topic_warning_comes_before_any_advice(sample_evaluations):
+    html = render_report(sample_evaluations["off-topic"])
+    warning = html.index('<p class="alert off-topic">')
+    assert "Off the question" in html[warning:warning + 200]
+    assert warning < html.index('id="breakdown"') < html.index('id="suggestions"')
+    advice = html[html.index('id="suggestions"'):]
+    assert "Nothing large is missing" not in advice              # not polish: answer the question
+    for name in BREAKDOWN_SAMPLES:                                # any off-topic warning, any answer
+        html = render_report(sample_evaluations[name])
+        if 'class="alert off-topic"' in html:
+            assert html.index('class="alert off-topic"') < html.index('class="suggestions"'
+                                                                      if 'class="suggestions"'
+                                                                      in html else 'id="suggestions"')
+
+
+def test_no_section_repeats_another(sample_evaluations):
+    for name, evaluation in sample_evaluations.items():
+        html = render_report(evaluation).replace("&#39;", "'").replace("&amp;", "&")
+        for flag in evaluation.flags:
+            assert html.count(flag.message.split(";")[0]) <= 1 + (flag.code == "off-topic"), (
+                name, flag.code)
+        for dimension in evaluation.dimensions:                  # its advice once at most
+            assert html.count(dimension.advice) <= 1, (name, dimension.title)
+        assert html.count(evaluation.length.verdict) <= 1, name
+
+
+def test_english_plurals(sample_evaluations):
+    from answer_evaluator.report import plural
+
+    assert plural(1, "time") == "1 time" and plural(2, "time") == "2 times"
+    assert plural(0, "sentence") == "0 sentences" and plural(1, "analysis", "analyses") == "1 analysis"
+    for name, evaluation in sample_evaluations.items():
+        text = re.sub(r"<[^>]+>", " ", render_report(evaluation))
+        assert not re.search(r"\b1 (times|words|sentences|dimensions|points|keywords)\b", text), name
+
+
+def test_highlights_never_split_a_word():
+    from answer_evaluator.models import SentenceFeedback
+    from answer_evaluator.report import segments
+
+    sentence = SentenceFeedback(0, 0, "Keywords of Japan's investments grew.", "sentence", (),
+                                ((0, 7), (12, 17), (20, 29), (22, 31)), ())
+    assert segments(sentence) == [("Keywords", True), (" of ", False), ("Japan's", True),
+                                  (" ", False), ("investments", True), (" grew.", False)]
+    css = environment().get_template("_style.css.j2").render()
+    assert "break-all" not in css and "anywhere" not in css and "word-break" not in css
+    assert re.search(r"mark \{[^}]*padding: 0;", css)           # no gap beside a highlight
+
+
+def test_highlights_cover_whole_words_in_every_sample(sample_evaluations):
+    for name, evaluation in sample_evaluations.items():
+        html = render_report(evaluation)
+        assert not re.search(r"\w<mark>|</mark>\w", html), name
+
+
+# ----------------------------------------------------------------------------- in a real browser
+
+
+@pytest.mark.parametrize("name", ["strong", "keyword-list", "off-topic", "over-length", "average"])
+def test_the_first_phone_screen_holds_marks_breakdown_and_advice(browser, tmp_path,
+                                                                  sample_evaluations, name):
+    evaluation = sample_evaluations[name]
+    path = tmp_path / f"{name}.html"
+    path.write_text(render_report(evaluation), encoding="utf-8")
+    page = browser.open(path, width=390, height=844)
+    assert page.errors == []
+    assert page.page.evaluate("document.documentElement.scrollWidth") <= 391
+
+    def bottom(selector):
+        box = page.page.locator(selector).first.bounding_box()
+        assert box is not None and box["height"] > 0, selector
+        return box["y"] + box["height"]
+
+    assert bottom("#marks") <= 844
+    assert bottom("#breakdown") <= 844
+    first = "#suggestions li" if evaluation.suggestions else "#suggestions p"
+    assert bottom(first) <= 844
+    if any(f.code == "off-topic" for f in evaluation.flags):
+        assert bottom("#alerts .off-topic") <= page.page.locator(first).first.bounding_box()["y"]
+    # the details follow, folded
+    for section in ("#dimensions", "#answer", "#structure", "#directive"):
+        assert page.page.locator(section).evaluate("d => d.tagName === 'DETAILS' && !d.open")
+    # every word of the first screen whole: no line starts inside a word
+    broken = page.page.evaluate("""() => {
+        const out = [];
+        for (const el of document.querySelectorAll('#breakdown li, #suggestions li, #alerts p')) {
+            const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+            for (let node; (node = walker.nextNode());) {
+                const range = document.createRange();
+                for (let i = 1; i < node.length; i++) {
+                    if (!/\\w/.test(node.data[i - 1]) || !/\\w/.test(node.data[i])) continue;
+                    range.setStart(node, i - 1); range.setEnd(node, i);
+                    const a = range.getBoundingClientRect();
+                    range.setStart(node, i); range.setEnd(node, i + 1);
+                    const b = range.getBoundingClientRect();
+                    if (b.top > a.top + a.height / 2) out.push(node.data.slice(Math.max(0, i - 8), i + 8));
+                }
+            }
+        }
+        return out; }""")
+    assert broken == []
+
+
+def test_details_print_unfolded(browser, tmp_path, sample_evaluations):
+    path = tmp_path / "average.html"
+    path.write_text(render_report(sample_evaluations["average"]), encoding="utf-8")
+    page = browser.open(path, width=800)
+    page.page.emulate_media(media="print")
+    for selector in ("#dimensions .dimension", ".answer", "#structure .checks",
+                     "#directive .checks", "#suggestions details p"):
+        box = page.page.locator(selector).first.bounding_box()
+        assert box is not None and box["height"] > 0, selector

@@ -6,7 +6,9 @@ would not escape templates named `*.html.j2`, and answer text must never become 
 
 from __future__ import annotations
 
+import math
 import os
+import re
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -23,7 +25,20 @@ def environment():
                       bytecode_cache=_compiled_templates())
     env.filters["marks"] = lambda value: f"{value:g}"
     env.filters["percent"] = lambda value: f"{100 * value:.0f}%"
+    env.filters["signed"] = signed
+    env.filters["plural"] = plural
     return env
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """ "1 sentence", "2 sentences" (or `many` for an irregular plural)."""
+    return f"{count} {word if count == 1 else many or word + 's'}"
+
+
+def signed(tenths: int) -> str:
+    """A signed amount in tenths of a mark, as the breakdown shows it: "+1.5", "−4.8"."""
+    sign = "−" if tenths < 0 else "+"
+    return f"{sign}{abs(tenths) / 10:.1f}"
 
 
 def _compiled_templates():
@@ -62,27 +77,197 @@ def render_report(evaluation: Evaluation, *, rubric_titles: dict[str, str] | Non
     for sentence in evaluation.sentences:
         paragraphs.setdefault(sentence.paragraph, []).append(
             {"sentence": sentence, "segments": segments(sentence)})
-    point_sentences = {p.point_id: evaluation.sentences[p.sentence_index].text
-                       for p in evaluation.points if p.sentence_index is not None}
+    suggestions = [_split_suggestion(s.text) + (s.gain,) for s in evaluation.suggestions]
+    advised = {d.dimension_id for d in evaluation.dimensions
+               if any(f"'{d.title}'" in s.text for s in evaluation.suggestions)}
+    shown = {s.text for s in evaluation.suggestions}
+    view = breakdown_view(evaluation)
+    explained = {f.code for f in evaluation.flags if f.code in _FLAG_LINES and view
+                 and any(row["line"].code == _FLAG_LINES[f.code] for row in view["lines"])}
+    # the warnings above everything: flags that neither a suggestion nor a line of the
+    # breakdown already gives in words, and any off-topic warning, first
+    alerts = sorted((f for f in evaluation.flags if f.code == "off-topic"
+                     or (f.message not in shown and f.code not in explained)),
+                    key=lambda f: f.code != "off-topic")
+    counts = {state: sum(1 for d in evaluation.dimensions if d.state is state)
+              for state in Coverage}
     return environment().get_template("answer.html.j2").render(
         e=evaluation, titles=titles, colours=colours, paragraphs=list(paragraphs.values()),
-        point_sentences=point_sentences, Coverage=Coverage,
+        Coverage=Coverage, breakdown=view, suggestions=suggestions,
+        advised=advised, alerts=alerts, alert_labels=_ALERT_LABELS, counts=counts, details=_dimension_details(evaluation),
+        length_shown=evaluation.length.verdict in shown | {f.message for f in alerts},
         gauge=_gauge(evaluation.marks, evaluation.max_marks))
 
 
+def breakdown_view(evaluation: Evaluation) -> dict | None:
+    """The breakdown as the report shows it: every part in tenths of a mark, rounded so that
+    the figures shown add up exactly to the marks (largest remainders), each dimension's
+    marks of what it can earn, then the other components, deductions and caps with their
+    reasons. Parts shown as 0.0 other than dimensions are left out. None without one."""
+    b = evaluation.breakdown
+    if b is None:
+        return None
+    lines = [line for line in b.lines]
+    parts = _apportion([d.marks for d in b.dimensions] + [line.marks for line in lines],
+                       round(evaluation.marks * 10))
+    available = _apportion([d.available for d in b.dimensions],
+                           round(sum(d.available for d in b.dimensions) * 10))
+    dimensions = [{"d": d, "tenths": t, "available": a, "short": short_title(d.title)}
+                  for d, t, a in zip(b.dimensions, parts, available)]
+    flags = {f.code: f.message for f in evaluation.flags}
+    shown_lines = [{"line": line, "tenths": t, "reason": _reason(line, flags)}
+                   for line, t in zip(lines, parts[len(b.dimensions):]) if t != 0]
+    # the same proviso on consecutive lines (structure, directive) is said once, on the last
+    for row, after in zip(shown_lines, shown_lines[1:]):
+        head, _, proviso = row["reason"].partition("; ")
+        if proviso and after["reason"].endswith("; " + proviso):
+            row["reason"] = head
+            after["reason"] = after["reason"][:-len(proviso)] + _SHARED_PROVISO.get(
+                proviso, "both " + proviso.replace("it counts", "count"))
+    return {"dimensions": dimensions, "lines": shown_lines,
+            "content": sum(parts[:len(b.dimensions)]),
+            "content_available": sum(available),
+            "total": round(evaluation.marks * 10), "calibration": b.calibration}
+
+
+#: a proviso two lines share, said once in fewer words
+_SHARED_PROVISO = {"it counts in full only once the answer has content":
+                   "both need content to count in full"}
+
+
+def short_title(title: str) -> str:
+    """A dimension's title up to its colon ("Economic foundation" for "Economic foundation:
+    ODA, investment, trade and infrastructure"), for the breakdown's one line a dimension."""
+    head = title.split(": ", 1)[0]
+    return head if len(head) >= 8 else title
+
+
+def _apportion(values: list[float], total: int) -> list[int]:
+    """`values` in tenths, rounded (largest remainders) to whole tenths that sum to `total`."""
+    scaled = [10 * v for v in values]
+    floors = [math.floor(v + 1e-9) for v in scaled]
+    spare = total - sum(floors)
+    by_remainder = sorted(range(len(values)), key=lambda i: floors[i] - scaled[i])
+    for i in by_remainder[:spare]:                  # largest remainders round up
+        floors[i] += 1
+    for i in by_remainder[::-1][:-spare if spare < 0 else 0]:   # float error: the smallest down
+        floors[i] -= 1
+    return floors
+
+
+_ALERT_LABELS = {"off-topic": "Off the question", "repeats-question": "Repeats the question",
+                 "repeated": "Repetition", "word-order": "Word order",
+                 "keyword-list": "Keywords, not sentences"}
+
+#: flag code -> the line of the breakdown whose reason it is (other flags are warnings)
+_FLAG_LINES = {"keyword-list": "fluency", "word-order": "fluency", "repeated": "repetition",
+               "over-length": "length", "too-short": "length"}
+
+
+def _reason(line, flags: dict[str, str]) -> str:
+    """A line's reason in the report: the flag that explains it where there is one (the
+    fragments and repetition lines; off the question: the warning above), the word limit's
+    verdict cut to "Too short" or "Over the limit" (the words are in the header, the advice
+    in the suggestions)."""
+    reason = line.reason
+    for code, target in _FLAG_LINES.items():
+        if target == line.code and code in flags and target != "length":
+            reason = re.split(r"; ", flags[code], maxsplit=1)[0]
+            break
+    if line.code == "off-subject" and "off-topic" in flags:
+        reason = "see the warning above"           # which says what the answer is about
+    if line.code == "length":
+        reason = re.split(r"[:;] |\. ", reason, maxsplit=1)[0]
+    return reason[:1].upper() + reason[1:]
+
+
+_DIMENSION_ADVICE = re.compile(r"((?:Add|Strengthen) '.+?'): (.+)", re.S)
+
+
+def _split_suggestion(text: str) -> tuple[str, str]:
+    """(headline, the rest) of a suggestion: "Add 'Title'" and its advice, or the first
+    clause and what follows it."""
+    match = _DIMENSION_ADVICE.fullmatch(text)
+    if match is None:
+        match = (re.fullmatch(r"(.{12,160}?[.;])\s+(.+)", text, re.S)
+                 or re.fullmatch(r"(.{6,80}?:)\s+(.+)", text, re.S))
+    if match is None:
+        return text, ""
+    head, rest = match.group(1).rstrip(";:"), match.group(2)
+    return head, rest[:1].upper() + rest[1:]
+
+
+def _dimension_details(evaluation: Evaluation) -> list[dict]:
+    """Per dimension: the model points made (with the sentence that made each and its rubric
+    line), the points not made, the keywords found and those missing."""
+    marks = {d.dimension_id: d for d in (evaluation.breakdown.dimensions
+                                         if evaluation.breakdown else ())}
+    out = []
+    for d in evaluation.dimensions:
+        evidence = marks[d.dimension_id].evidence if d.dimension_id in marks else ()
+        lines = {e.text: e.line for e in evidence if e.kind == "point"}
+        points = [{"text": p.text, "sentence": p.sentence_index, "line": lines.get(p.text),
+                   "made": ("made" if p.coverage >= 0.75 else "partly made")
+                   if p.sentence_index is not None else "not made"}
+                  for p in evaluation.points if p.dimension_id == d.dimension_id]
+        found = [e for e in evidence if e.kind == "keyword"]
+        if not evidence:
+            found = [_Term(t) for t in d.matched_terms]
+        out.append({"d": d, "points": points, "found": found,
+                    "made": sum(1 for p in points if p["sentence"] is not None)})
+    return out
+
+
+class _Term:
+    """A keyword found, where the evaluation carries no evidence for it."""
+
+    kind = "keyword"
+    line = None
+    sentence_index = None
+    found = ""
+
+    def __init__(self, text: str):
+        self.text = text
+
+
 def segments(sentence: SentenceFeedback) -> list[tuple[str, bool]]:
-    """The sentence cut into (text, is_keyword) pieces, for highlighting without markup."""
-    pieces, cursor = [], 0
+    """The sentence cut into (text, is_keyword) pieces, for highlighting without markup.
+    A highlight always covers whole words ("Keywords", "Japan's"), never part of one, and
+    overlapping or touching highlights merge."""
+    text = sentence.text
+    spans = []
     for start, end in sorted(sentence.highlights):
-        if start < cursor:
-            continue
+        start, end = max(0, start), min(len(text), end)
+        while start > 0 and _inside_word(text, start):
+            start -= 1
+        while end < len(text) and _inside_word(text, end):
+            end += 1
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
+        elif start < end:
+            spans.append((start, end))
+    pieces, cursor = [], 0
+    for start, end in spans:
         if start > cursor:
-            pieces.append((sentence.text[cursor:start], False))
-        pieces.append((sentence.text[start:end], True))
+            pieces.append((text[cursor:start], False))
+        pieces.append((text[start:end], True))
         cursor = end
-    if cursor < len(sentence.text):
-        pieces.append((sentence.text[cursor:], False))
+    if cursor < len(text):
+        pieces.append((text[cursor:], False))
     return pieces
+
+
+def _inside_word(text: str, i: int) -> bool:
+    """Whether a cut between text[i - 1] and text[i] would fall inside a word (letters and
+    digits on both sides, or an apostrophe between them as in "Japan's")."""
+    before, after = text[i - 1], text[i]
+    if before.isalnum() and after.isalnum():
+        return True
+    if after in "'\u2019" and before.isalnum():
+        return i + 1 < len(text) and text[i + 1].isalpha()
+    if before in "'\u2019" and after.isalpha():
+        return i >= 2 and text[i - 2].isalnum()
+    return False
 
 
 def write_new(path: Path, content: str, *, force: bool = False,
