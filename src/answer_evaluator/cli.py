@@ -39,7 +39,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="print the full evaluation as JSON instead of the summary")
     parser.add_argument("--no-report", action="store_true", help="do not write HTML reports")
     parser.add_argument("--calibration", metavar="FILE",
-                        help="calibration (from 'evaluate calibrate') that maps features to marks")
+                        help="calibration (from 'evaluate calibrate') that maps features to "
+                             "marks; 'none' for the rubric's own formula (default: the "
+                             "rubric's calibration field, else <rubric id>.calibration.json "
+                             "beside the rubric file, if there is one)")
     parser.add_argument("--jobs", type=int, default=0, metavar="N",
                         help="parallel workers for a batch (default: all cores)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar, summary only")
@@ -104,7 +107,10 @@ def _single(args, path: Path) -> int:
     rubric, choice = resolve_rubric(args, answer.text)
     from .engine import Evaluator
 
-    evaluator = Evaluator(rubric, calibration=load_calibration(args, rubric))
+    found = find_calibration(args, rubric)
+    for warning in found.warnings:
+        print(f"evaluate: warning: {warning}", file=sys.stderr)
+    evaluator = Evaluator(rubric, calibration=found.calibration)
     evaluation = evaluator.evaluate(answer, rubric_choice=choice)
     report_path = None
     if not args.no_report:
@@ -119,7 +125,7 @@ def _single(args, path: Path) -> int:
         data["report"] = str(report_path) if report_path else None
         print(json.dumps(data, indent=2, ensure_ascii=False))
     else:
-        print(summary(evaluation, path, report_path))
+        print(summary(evaluation, path, report_path, calibration=found.describe()))
     return ExitStatus.OK
 
 
@@ -146,16 +152,20 @@ def resolve_rubric(args, text: str):
 
 
 def load_calibration(args, rubric):
-    """The calibration named by --calibration or the rubric, or None."""
-    name = getattr(args, "calibration", None) or rubric.calibration
-    if not name:
-        return None
-    from .calibration import load_calibration as load
-
-    return load(name, relative_to=rubric.path)
+    """The calibration named by --calibration ('none': no calibration), else by the rubric,
+    else <rubric id>.calibration.json beside the rubric file, or None."""
+    return find_calibration(args, rubric).calibration
 
 
-def summary(evaluation, path: Path, report_path: Path | None) -> str:
+def find_calibration(args, rubric):
+    """`teacher_marks.find_calibration` for --calibration: the calibration and its source."""
+    from .teacher_marks import find_calibration as find
+
+    return find(rubric, getattr(args, "calibration", None))
+
+
+def summary(evaluation, path: Path, report_path: Path | None, *,
+            calibration: str = "") -> str:
     """A few lines for the terminal."""
     from .models import Coverage
 
@@ -173,6 +183,11 @@ def summary(evaluation, path: Path, report_path: Path | None) -> str:
     lines += [f"  flag: {f.message}" for f in evaluation.flags]
     if evaluation.suggestions:
         lines.append(f"  first thing to do: {evaluation.suggestions[0].text}")
+    step = evaluation.breakdown.calibration if evaluation.breakdown is not None else None
+    if step is not None:
+        lines.append(f"  calibration: {calibration or step.name}: formula "
+                     f"{step.scheme_marks:.1f}, calibration predicts {step.predicted:.1f} "
+                     f"(at most {step.cap:.1f})")
     if report_path:
         lines.append(f"  report: {report_path}")
     return "\n".join(lines)

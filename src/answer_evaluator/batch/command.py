@@ -119,6 +119,14 @@ def summary(batch: BatchResult, limit: int = 50) -> str:
                      f"({result.rubric}{choice}){flags}")
     if len(graded) > limit:
         lines.append(f"  ... and {len(graded) - limit} more (see results.csv)")
+    calibrated: dict[tuple[str, str], int] = {}
+    for result in graded:
+        if result.calibration:
+            key = (result.rubric, result.calibration)
+            calibrated[key] = calibrated.get(key, 0) + 1
+    for (rubric_id, name), count in calibrated.items():
+        lines.append(f"Calibrated: {_plural(count, 'answer')} to {rubric_id} marked with "
+                     f"calibration '{name}' (--calibration none for the rubric's formula)")
     if failures:
         lines.append(f"Could not be graded ({len(failures)}):")
         lines += [f"  {r.file}: {r.error}" for r in failures]

@@ -52,6 +52,7 @@ class AnswerResult:
     warnings: tuple[str, ...] = ()
     report: str = ""                           #: the HTML report, relative to the batch folder
     error: str = ""                            #: why it could not be graded
+    calibration: str = ""                      #: the calibration that set the marks, if any
 
     @property
     def ok(self) -> bool:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import signal
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Callable
 
 from ..errors import EvaluatorError, RubricChoiceError
@@ -58,12 +57,11 @@ def _evaluator(rubric: Rubric):
     key = rubric.rubric_id
     if key not in evaluators:
         try:
-            from ..cli import load_calibration
             from ..engine import Evaluator
+            from ..teacher_marks import find_calibration
 
-            calibration = load_calibration(
-                SimpleNamespace(calibration=_STATE["plan"].calibration), rubric)
-            evaluators[key] = Evaluator(rubric, calibration=calibration)
+            chosen = find_calibration(rubric, _STATE["plan"].calibration)
+            evaluators[key] = Evaluator(rubric, calibration=chosen.calibration)
         except EvaluatorError as exc:
             evaluators[key] = exc
     found = evaluators[key]
@@ -201,7 +199,9 @@ def _result(base: AnswerResult, e: Evaluation, how: dict, report: str,
         flags=tuple(f.code for f in e.flags), rubric_choice=how["choice"],
         rubric_source=how["source"], confidence=how.get("confidence"),
         missed_points=tuple(p.point_id for p in e.points if p.sentence_index is None),
-        warnings=tuple(answer.warnings), report=report)
+        warnings=tuple(answer.warnings), report=report,
+        calibration=e.breakdown.calibration.name
+        if e.breakdown is not None and e.breakdown.calibration is not None else "")
 
 
 def _reason(exc: EvaluatorError, path: Path) -> str:

@@ -10,6 +10,18 @@ overall and per question. The last line is always
 
     pearson=<r> spearman=<rho> rmse=<rmse> qwk=<k> n=<rows>
 
+With `--rubric ID_OR_PATH` it measures one rubric against a teacher's own marks instead:
+
+    evaluate agreement MARKS.csv --rubric ID_OR_PATH [--calibration NAME|FILE|none |
+                                 --uncalibrated] [--predictions FILE.csv] [--quiet]
+
+MARKS.csv has the columns `answer` (an answer file, relative to the CSV's folder) or `text`,
+and `marks` (0 to the rubric's max_marks). Every answer is graded as `evaluate` grades it
+(the rubric's calibration, else `<rubric id>.calibration.json` beside the rubric, else the
+formula; see teacher_marks.py) and the last line is
+
+    qwk=<k> pearson=<r> exact=<share> within1=<share> mae=<marks> n=<answers>
+
 Exit codes: 0 done, 1 the data (or calibration) could not be read, 2 usage error.
 """
 
@@ -41,10 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
                "2011). Exit codes: 0 done, 1 unreadable data or calibration, 2 usage error.")
     parser.add_argument("data", metavar="DATA.csv", help="graded answers")
     which = parser.add_mutually_exclusive_group()
-    which.add_argument("--calibration", metavar="NAME|FILE", default="default",
+    which.add_argument("--calibration", metavar="NAME|FILE",
                        help="calibration that maps features to marks: a shipped name or a "
                             "JSON file from 'evaluate calibrate' (default: default, the one "
-                            "model-answer rubrics use)")
+                            "model-answer rubrics use; with --rubric: the one 'evaluate' "
+                            "would use, 'none' for the rubric's formula)")
     which.add_argument("--uncalibrated", action="store_true",
                        help="use the engine's own marking formula, no calibration")
     parser.add_argument("--html", metavar="PATH",
@@ -56,6 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
                         help="also write each row's human and predicted score to this CSV")
     parser.add_argument("--quiet", action="store_true",
                         help="no per-question table, only the summary")
+    parser.add_argument("--rubric", metavar="ID_OR_PATH",
+                        help="measure this rubric against a teacher's marks: DATA.csv then "
+                             "has the columns answer (a file) or text, and marks (0 to the "
+                             "rubric's max_marks); no HTML page")
+    parser.add_argument("--rubrics-dir", metavar="DIR", default="rubrics",
+                        help="where a rubric given by id is found (default: rubrics)")
     return parser
 
 
@@ -66,6 +85,12 @@ def main(argv: list[str] | None = None) -> int:
         return status
     if args.html and args.no_html:
         return usage_error(parser, "--html and --no-html contradict each other")
+    if args.rubric:
+        if args.html:
+            return usage_error(parser, "--html is not available with --rubric")
+        return _teacher_marks(args)
+    if args.calibration is None:
+        args.calibration = "default"
 
     from .. import agreement as ag
     from ..calibration import CalibrationError, load_calibration
@@ -242,3 +267,94 @@ def scatter(human, predicted, *, size: int = 360, pad: int = 40, top: float = 5.
     return {"size": size, "pad": pad, "points": points, "ticks": ticks, "fit": fit,
             "low": round(x(0), 1), "high": round(x(top), 1),
             "bottom": round(y(0), 1), "ceiling": round(y(top), 1)}
+
+
+# ----------------------------------------------------------------------------- --rubric
+
+
+def _teacher_marks(args) -> int:
+    """`evaluate agreement MARKS.csv --rubric ID_OR_PATH`: the marks `evaluate` gives against
+    a teacher's own for one rubric (no fitting)."""
+    from .. import teacher_marks as tm
+    from ..errors import EvaluatorError
+
+    data = Path(args.data)
+    try:
+        rubric = tm.resolve_rubric(args.rubric, args.rubrics_dir)
+        marked = tm.load_marks(data, rubric.max_marks)
+        found = (tm.FoundCalibration(None, "--uncalibrated") if args.uncalibrated
+                 else tm.find_calibration(rubric, args.calibration))
+    except EvaluatorError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return ExitStatus.SOME_FAILED
+    for item in marked:
+        for warning in item.answer.warnings:
+            print(f"{PROG}: warning: {data}, row {item.row}: {warning}", file=sys.stderr)
+    for warning in found.warnings:
+        print(f"{PROG}: warning: {warning}", file=sys.stderr)
+
+    from ..engine import Evaluator
+
+    started = time.perf_counter()
+    evaluations = tm.grade(Evaluator(rubric, calibration=found.calibration), marked)
+    seconds = time.perf_counter() - started
+    predicted = tm.unrounded(evaluations)
+    teacher = [m.marks for m in marked]
+    result = tm.agreement(predicted, teacher, rubric.max_marks)
+    calibration = found.calibration
+    out = sys.stdout
+    print(f"{data}: {len(marked)} answers marked 0-{rubric.max_marks:g} for rubric "
+          f"{rubric.rubric_id}, graded in {seconds:.1f} s", file=out)
+    print("marks: " + (f"calibration {found.describe()}" if calibration is not None
+                       else "the rubric's own formula (uncalibrated)"), file=out)
+    if _fitted_on_this(calibration, data):
+        cv = calibration.info.get("teacher_cross_validation", {}).get("calibrated")
+        figures = (f"; cross-validated over answers when it was fitted: {_cv_line(cv)}"
+                   if cv else "")
+        print(f"note: calibration '{calibration.name}' was fitted on this very file, so these "
+              f"figures are in-sample{figures}", file=out)
+    if not args.quiet:
+        print(file=out)
+        print(_answers_table(marked, predicted, result.step, rubric.max_marks), file=out)
+        print(file=out)
+    print(f"mean marks: teacher {sum(teacher) / len(teacher):.2f}, engine "
+          f"{sum(predicted) / len(predicted):.2f} (compared on "
+          f"{'whole' if result.step == 1 else 'half'} marks; pearson unrounded)", file=out)
+    if args.predictions:
+        _write_teacher_predictions(Path(args.predictions), marked, predicted, evaluations)
+        print(f"predictions: {args.predictions}", file=out)
+    print(result.line(), file=out)
+    return ExitStatus.OK
+
+
+def _cv_line(cv: dict) -> str:
+    def f(value):
+        return "nan" if value is None else f"{value:.3f}"
+
+    return (f"qwk={f(cv.get('qwk'))} pearson={f(cv.get('pearson'))} "
+            f"exact={f(cv.get('exact'))} within1={f(cv.get('within_one'))}")
+
+
+def _answers_table(marked, predicted, step: float, max_marks: float) -> str:
+    from ..teacher_marks import round_to
+
+    shown = round_to(predicted, step, max_marks)
+    width = max([len("answer")] + [len(m.source) for m in marked])
+    width = min(width, 40)
+    head = f"{'row':>4} {'answer':<{width}} {'teacher':>7} {'engine':>6} {'diff':>5}"
+    lines = [head, "-" * len(head)]
+    for item, value in zip(marked, shown):
+        lines.append(f"{item.row:>4} {item.source:<{width}.{width}} {item.marks:>7g} "
+                     f"{value:>6g} {value - item.marks:>+5g}")
+    return "\n".join(lines)
+
+
+def _write_teacher_predictions(path: Path, marked, predicted, evaluations) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["row", "answer", "teacher", "predicted", "marks", "flags"])
+    for item, value, evaluation in zip(marked, predicted, evaluations):
+        writer.writerow([item.row, item.source, f"{item.marks:g}", f"{value:.4f}",
+                         f"{evaluation.marks:g}", " ".join(f.code for f in evaluation.flags)])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(buffer.getvalue(), encoding="utf-8")

@@ -9,6 +9,18 @@ by cross-validation over question groups (no question on both sides of a split; 
 strength is chosen inside each training fold) and writes it as JSON. The last line is the
 cross-validated `pearson=<r> spearman=<rho> rmse=<rmse> qwk=<k> n=<rows>`.
 
+With `--rubric ID_OR_PATH` it calibrates one rubric on a teacher's own marks instead:
+
+    evaluate calibrate MARKS.csv --rubric ID_OR_PATH [-o FILE.json] [--folds 5] [--force]
+
+MARKS.csv has the columns `answer` (an answer file, relative to the CSV's folder) or `text`,
+and `marks` (0 to the rubric's max_marks). Every answer is graded with the rubric, a
+calibration is fitted and cross-validated over answers (each held-out answer graded with its
+fold's calibration and the grading's cap), and the file is written beside the rubric as
+`<rubric id>.calibration.json`, where `evaluate` finds it (see teacher_marks.py). The last
+line is the cross-validated `qwk=<k> pearson=<r> exact=<share> within1=<share> mae=<marks>
+n=<answers>`.
+
 Exit codes: 0 written, 1 unreadable data or too few questions, 2 usage error.
 """
 
@@ -35,9 +47,17 @@ def build_parser() -> argparse.ArgumentParser:
                "0 written, 1 unreadable data, 2 usage error.")
     parser.add_argument("data", metavar="DATA.csv", help="graded answers (as for 'evaluate "
                         "agreement')")
-    parser.add_argument("-o", "--output", required=True, metavar="FILE.json",
+    parser.add_argument("-o", "--output", metavar="FILE.json",
                         help="calibration file to write (never overwritten without --force: "
-                             "a -2, -3 ... suffix is added)")
+                             "a -2, -3 ... suffix is added); required without --rubric, "
+                             "where the default is <rubric dir>/<rubric id>.calibration.json "
+                             "(refused if it exists, unless --force)")
+    parser.add_argument("--rubric", metavar="ID_OR_PATH",
+                        help="calibrate this rubric on a teacher's marks: DATA.csv then has "
+                             "the columns answer (a file) or text, and marks (0 to the "
+                             "rubric's max_marks)")
+    parser.add_argument("--rubrics-dir", metavar="DIR", default="rubrics",
+                        help="where a rubric given by id is found (default: rubrics)")
     parser.add_argument("--name", help="name stored in the file (default: the file's stem)")
     parser.add_argument("--folds", type=int, default=5, metavar="K",
                         help="cross-validation folds, split by question (default 5)")
@@ -56,6 +76,11 @@ def main(argv: list[str] | None = None) -> int:
         return usage_error(parser, "--folds must be 2 or more")
     if args.alpha is not None and not args.alpha > 0:
         return usage_error(parser, "--alpha must be positive")
+    if args.rubric:
+        return _teacher_marks(parser, args)
+    if not args.output:
+        return usage_error(parser, "-o FILE.json is required (or --rubric ID_OR_PATH to "
+                                   "calibrate one rubric on a teacher's marks)")
     target = Path(args.output)
     if target.suffix != ".json":
         return usage_error(parser, f"the output must be a .json file, got '{target}'")
@@ -120,3 +145,86 @@ def _short_cv(cv: dict) -> str:
     return (f"r={cv['pearson']:.3f} rho={cv['spearman']:.3f} rmse={cv['rmse']:.3f} "
             f"qwk={cv['qwk']:.3f}")
 
+
+# ----------------------------------------------------------------------------- --rubric
+
+
+def _teacher_marks(parser, args) -> int:
+    """`evaluate calibrate MARKS.csv --rubric ID_OR_PATH`: a teacher's marks for one rubric."""
+    if args.output and Path(args.output).suffix != ".json":
+        return usage_error(parser, f"the output must be a .json file, got '{args.output}'")
+    from .. import teacher_marks as tm
+    from ..errors import EvaluatorError
+
+    data = Path(args.data)
+    try:
+        rubric = tm.resolve_rubric(args.rubric, args.rubrics_dir)
+    except EvaluatorError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return ExitStatus.SOME_FAILED
+    beside = not args.output
+    target = tm.calibration_path(rubric) if beside else Path(args.output)
+    if beside and target.exists() and not args.force:
+        print(f"{PROG}: error: {target}: already exists; --force replaces it, -o FILE.json "
+              "writes elsewhere", file=sys.stderr)
+        return ExitStatus.SOME_FAILED
+    try:
+        marked = tm.load_marks(data, rubric.max_marks)
+    except tm.MarksError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return ExitStatus.SOME_FAILED
+    for item in marked:
+        for warning in item.answer.warnings:
+            print(f"{PROG}: warning: {data}, row {item.row}: {warning}", file=sys.stderr)
+    info = {"data": data.name, "data_sha256": hashlib.sha256(data.read_bytes()).hexdigest()}
+    try:
+        fit = tm.fit_for_rubric(rubric, marked, folds=args.folds, alpha=args.alpha,
+                                name=args.name or target.stem, info=info)
+    except EvaluatorError as exc:
+        print(f"{PROG}: error: {data}: {exc}", file=sys.stderr)
+        return ExitStatus.SOME_FAILED
+
+    from ..report import write_new
+
+    written = write_new(target, fit.calibration.dumps(), force=args.force, suffix=not beside)
+    if written is None:
+        print(f"{PROG}: error: {target}: already exists; --force replaces it", file=sys.stderr)
+        return ExitStatus.SOME_FAILED
+    plain, cv = fit.metrics_uncalibrated, fit.metrics_calibrated
+    scale = "whole marks" if cv.step == 1 else "half marks"
+    margin = _margin(rubric)
+    out = sys.stdout
+    print(f"{data}: {len(marked)} answers marked 0-{rubric.max_marks:g} for rubric "
+          f"{rubric.rubric_id}; cross-validation: {fit.folds} folds over answers, ridge "
+          "strength chosen inside each training fold, each held-out answer graded with its "
+          f"fold's calibration and the grading's cap (at most {margin:g} marks above the "
+          "formula)", file=out)
+    print(f"agreement with the teacher on {scale} (qwk, exact, within one mark; pearson "
+          "unrounded):", file=out)
+    print(f"  engine, uncalibrated:        {plain.line()}", file=out)
+    print(f"  calibrated, cross-validated: {cv.line()}", file=out)
+    model = fit.calibration.models[0]
+    print(f"model (alpha={fit.alpha:g}), marks = {model.intercept:.3f}", file=out)
+    for term in model.terms:
+        name = term.feature if term.transform == "identity" else \
+            f"{term.transform}({term.feature})"
+        print(f"  {term.coef:+.3f} x standardised {name}", file=out)
+    print(f"calibration: {written}", file=out)
+    if not beside:
+        print(f"  use it with: evaluate ANSWER --rubric {rubric.path} --calibration {written}",
+              file=out)
+    elif rubric.calibration:
+        print(f"  note: {rubric.path} names calibration = \"{rubric.calibration}\", which "
+              "wins over this file; remove that line to grade with this one", file=out)
+    else:
+        print(f"  'evaluate' now grades {rubric.rubric_id} with it (--calibration none "
+              "ignores it)", file=out)
+    print(cv.line(), file=out)
+    return ExitStatus.OK
+
+
+def _margin(rubric) -> float:
+    """The most a calibration may add to the formula's marks for this rubric."""
+    from ..model_answer import settings_for
+
+    return settings_for(rubric).calibration_margin * rubric.max_marks
