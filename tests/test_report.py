@@ -168,8 +168,14 @@ def test_the_breakdown_adds_up_to_the_marks_shown(sample_evaluations, name):
                                               if round(line.marks, 6) != 0]
     assert len(parts) <= len(true)
     dims = parts[:len(b.dimensions)]
-    for shown, d in zip(dims, b.dimensions):
+    of = [float(x) for x in re.findall(r'<span class="of">of ([\d.]+)</span></span><span '
+                                       r'class="state', breakdown)]
+    assert len(of) == len(b.dimensions)
+    for shown, available, d in zip(dims, of, b.dimensions):
         assert abs(shown - d.marks) <= 0.1 + 1e-9                # honest to a tenth
+        assert abs(available - d.available) <= 0.1 + 1e-9
+        if abs(d.marks - d.available) < 1e-9:                    # all it can: "1.7 of 1.7"
+            assert shown == available, d.title
     for line in b.lines:
         if abs(line.marks) >= 0.1 and line.code != "rounding":
             assert line.label.replace("'", "&#39;") in breakdown, line
@@ -192,7 +198,7 @@ def test_shown_figures_round_to_tenths_that_keep_the_sum():
     assert _apportion([0.34, 0.33, 0.33], 10) == [4, 3, 3]
     assert _apportion([1 / 3] * 3, 10) == [4, 3, 3]
     assert sum(_apportion([-0.04, -0.04, -0.04], -1)) == -1
-    assert _apportion([], 0) == []
+    assert _apportion([], 0) == [] and _apportion([0.1, 0.1], 10) == [5, 5]
 
 
 def test_the_breakdown_speaks_in_words(sample_evaluations):

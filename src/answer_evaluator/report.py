@@ -107,11 +107,17 @@ def breakdown_view(evaluation: Evaluation) -> dict | None:
     b = evaluation.breakdown
     if b is None:
         return None
-    lines = [line for line in b.lines]
-    parts = _apportion([d.marks for d in b.dimensions] + [line.marks for line in lines],
-                       round(evaluation.marks * 10))
+    lines = list(b.lines)
     available = _apportion([d.available for d in b.dimensions],
                            round(sum(d.available for d in b.dimensions) * 10))
+    # a dimension earning all it can shows the same figure twice ("1.7 of 1.7"); the other
+    # parts share what is left of the marks
+    full = {i: a for i, (d, a) in enumerate(zip(b.dimensions, available))
+            if d.available > 0 and abs(d.marks - d.available) < 1e-9}
+    values = [d.marks for d in b.dimensions] + [line.marks for line in lines]
+    share = iter(_apportion([v for i, v in enumerate(values) if i not in full],
+                            round(evaluation.marks * 10) - sum(full.values())))
+    parts = [full[i] if i in full else next(share) for i in range(len(values))]
     dimensions = [{"d": d, "tenths": t, "available": a, "short": short_title(d.title)}
                   for d, t, a in zip(b.dimensions, parts, available)]
     flags = {f.code: f.message for f in evaluation.flags}
@@ -143,15 +149,19 @@ def short_title(title: str) -> str:
 
 
 def _apportion(values: list[float], total: int) -> list[int]:
-    """`values` in tenths, rounded (largest remainders) to whole tenths that sum to `total`."""
+    """`values` in tenths, rounded to whole tenths that sum to `total`: each rounded down,
+    then the largest remainders rounded up (or, if `total` asks for less, the smallest
+    remainders rounded down) until the sum is right."""
+    if not values:
+        return []
     scaled = [10 * v for v in values]
     floors = [math.floor(v + 1e-9) for v in scaled]
     spare = total - sum(floors)
     by_remainder = sorted(range(len(values)), key=lambda i: floors[i] - scaled[i])
-    for i in by_remainder[:spare]:                  # largest remainders round up
-        floors[i] += 1
-    for i in by_remainder[::-1][:-spare if spare < 0 else 0]:   # float error: the smallest down
-        floors[i] -= 1
+    step = 1 if spare > 0 else -1
+    order = by_remainder if spare > 0 else by_remainder[::-1]
+    for n in range(abs(spare)):
+        floors[order[n % len(order)]] += step
     return floors
 
 
