@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .keywords import KeywordMatcher
 from .focus import focus_similarity, forward_hits, forward_sentences
-from .marking import ContentChecks, mark, subject_factor, word_limit_role
+from .marking import ContentChecks, mark, scheme_share, subject_factor, word_limit_role
 from .models import Answer, Evaluation, Rubric
 from .reading import answer_from_text
 from .scoring import (answer_flags, check_directive, check_length, check_structure, fluency,
@@ -93,7 +93,7 @@ class Evaluator:
             ("structure", structure.score), ("directive", directive.score),
             ("length_ratio", length.ratio), ("length_factor", length.factor),
             ("quality", quality_of(content, structure, directive, settings)),
-        )
+        ) + tuple((f"dimension:{d.dimension_id}", d.score) for d in dimensions)
         if self.calibration is not None:
             extra = getattr(self.calibration, "extra_features", None)
             if extra is not None:     # features the calibration computes from the text
@@ -104,6 +104,7 @@ class Evaluator:
                          checks=checks, structure=structure, directive=directive,
                          length=length, calibration=self.calibration, features=features)
         marks = breakdown.marks
+        features += (("scheme_share", scheme_share(breakdown)),)
         flags = answer_flags(dimensions, fluency_parts, weights, length, on_subject, rubric,
                              rival)
         advice = suggestions(rubric, dimensions, structure, length, flags, fluency_value,

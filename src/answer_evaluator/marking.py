@@ -21,6 +21,7 @@ the structure check finds them.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from .models import (CalibrationStep, Coverage, DimensionMarks, Evidence, KeywordHit,
@@ -148,7 +149,9 @@ def mark(rubric: Rubric, settings: Settings, *, dimensions: tuple[DimensionScore
     step = None
     final = unrounded
     if calibration is not None:
-        predicted = top * float(calibration.marks_share(dict(features or ())))
+        values = dict(features or ())
+        values["scheme_share"] = unrounded / top if top else 0.0
+        predicted = top * float(calibration.marks_share(values))
         predicted, cap, final = capped_calibration(predicted, unrounded, top,
                                                    settings.calibration_margin)
         step = CalibrationStep(getattr(calibration, "name", "") or "calibration",
@@ -159,7 +162,11 @@ def mark(rubric: Rubric, settings: Settings, *, dimensions: tuple[DimensionScore
                               f"{settings.calibration_margin * top:.1f} to what the content "
                               "earns" + (" (capped)" if predicted > cap else "")))
     marks = round_half(final)
-    lines.append(MarkLine("rounding", "Rounding", marks - final, "to the nearest half mark"))
+    if step is not None:        # rounding never takes calibrated marks past their cap
+        marks = min(marks, math.floor(step.cap * 2 + 1e-9) / 2)
+    lines.append(MarkLine("rounding", "Rounding", marks - final, "to the nearest half mark"
+                          + (" not above the cap" if step is not None and marks < round_half(final)
+                             else "")))
 
     dimension_marks = tuple(
         DimensionMarks(d.dimension_id, d.title, d.state, earned[i], available[i],
@@ -181,6 +188,14 @@ def capped_calibration(predicted: float, scheme_marks: float, top: float, margin
     predicted = max(0.0, min(top, float(predicted)))
     cap = min(top, float(scheme_marks) + margin * top)
     return predicted, cap, min(predicted, cap)
+
+
+def scheme_share(breakdown: MarksBreakdown) -> float:
+    """0..1: the scheme's marks before any calibration, as a share of the maximum (a feature
+    calibrations fitted on a teacher's marks use)."""
+    before = (breakdown.calibration.scheme_marks if breakdown.calibration is not None
+              else breakdown.unrounded)
+    return before / breakdown.max_marks if breakdown.max_marks else 0.0
 
 
 def _content_weight(scheme: str, settings: Settings) -> float:

@@ -1,0 +1,222 @@
+"""The one marking module: declared schemes, validated by the loader, and a breakdown whose
+parts add up to the marks shown for every shipped sample."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from answer_evaluator import Evaluator, load_rubric, read_answer
+from answer_evaluator.errors import RubricError
+from answer_evaluator.marking import band_marks, strictness_of, word_limit_role
+from answer_evaluator.models import Coverage
+from answer_evaluator.rubric import parse_rubric
+from answer_evaluator.settings import DEFAULT_SETTINGS, SettingError, Settings
+
+from conftest import ROOT
+
+SAMPLES = sorted((ROOT / "samples").glob("*/*.txt"))
+
+#: Two key elements and a question with no proper noun (no subject checks in play).
+TWO_ELEMENTS = '''
+id = "bees"
+question = "Explain why bees matter to farming."
+directive = "explain"
+word_limit = 60
+max_marks = {max_marks}
+
+{marking}
+
+[[dimensions]]
+id = "pollination"
+title = "Pollination"
+advice = "Say that bees carry pollen between flowers."
+{marks_a}
+  [[dimensions.keywords]]
+  term = "pollen"
+  variants = ["pollinate", "pollination"]
+  [[dimensions.points]]
+  text = "Bees carry pollen from flower to flower, so crops set fruit and seed."
+
+[[dimensions]]
+id = "yield"
+title = "Crop yield"
+advice = "Say that many crops give smaller harvests without bees."
+{marks_b}
+  [[dimensions.keywords]]
+  term = "harvest"
+  variants = ["yield", "crop output"]
+  [[dimensions.points]]
+  text = "Without bees many fruit and vegetable crops give much smaller harvests."
+'''
+
+BOTH = ("Bees carry pollen from flower to flower, so that crops set fruit and seed. "
+        "Without bees many fruit and vegetable crops would give much smaller harvests.")
+ONE = "Bees carry pollen from flower to flower, so that crops set fruit and seed."
+
+
+def rubric(marking: str = "", *, max_marks: int = 2, marks_a: str = "", marks_b: str = ""):
+    return parse_rubric(TWO_ELEMENTS.format(marking=marking, max_marks=max_marks,
+                                            marks_a=marks_a, marks_b=marks_b))
+
+
+def grade(r, text):
+    return Evaluator(r).evaluate(text)
+
+
+# ----------------------------------------------------------------------------- schemes
+
+
+def test_bands_scheme_gives_the_band_of_the_key_elements_made():
+    r = rubric('[marking]\nscheme = "bands"\nword_limit = "none"\n'
+               'bands = [{ made = 2, marks = 2 }, { made = 1, marks = 1 }]')
+    both, one = grade(r, BOTH), grade(r, ONE)
+    assert [d.state for d in both.dimensions] == [Coverage.COVERED, Coverage.COVERED]
+    assert both.marks == 2
+    assert one.marks == 1
+    assert band_marks(r, 1.5) == 1 and band_marks(r, 0.5) == 0
+
+
+def test_count_scheme_full_marks_at_n_of_m():
+    r = rubric('[marking]\nscheme = "count"\nfull_marks_at = 1\nword_limit = "none"')
+    assert grade(r, ONE).marks == 2          # one key element of two is enough
+    assert grade(r, BOTH).marks == 2
+
+
+def test_marks_scheme_with_introduction_and_conclusion_adds_up():
+    r = rubric('[marking]\nscheme = "marks"\nintroduction = 1\nconclusion = 1\n'
+               'word_limit = "none"', max_marks=6, marks_a="marks = 2", marks_b="marks = 2")
+    e = grade(r, BOTH)
+    b = e.breakdown
+    assert [d.available for d in b.dimensions] == [2, 2]
+    assert {line.code for line in b.lines} >= {"introduction", "conclusion", "rounding"}
+    assert b.total == pytest.approx(e.marks)
+
+
+def test_non_upsc_rubric_is_not_capped_by_a_hidden_strictness():
+    r = rubric('[marking]\nscheme = "bands"\nword_limit = "none"\n'
+               'bands = [{ made = 2, marks = 2 }, { made = 1, marks = 1 }]')
+    assert strictness_of(r, DEFAULT_SETTINGS) == 1.0
+    assert not [line for line in grade(r, BOTH).breakdown.lines if line.code == "strictness"]
+    upsc = load_rubric(ROOT / "rubrics" / "india-japan-partnership.toml")
+    assert strictness_of(upsc, DEFAULT_SETTINGS) == DEFAULT_SETTINGS.strictness
+
+
+def test_declared_strictness_is_used_and_shown_in_words():
+    r = rubric('[marking]\nscheme = "count"\nfull_marks_at = 2\nstrictness = 0.5\n'
+               'word_limit = "none"', max_marks=4)
+    b = grade(r, BOTH).breakdown
+    line = next(line for line in b.lines if line.code == "strictness")
+    assert line.marks == pytest.approx(-2.0)
+    assert "50%" in line.reason and "examiner" in line.reason
+    assert b.marks == 2
+
+
+@pytest.mark.parametrize("role, costs", [("none", False), ("soft", True), ("strict", True)])
+def test_word_limit_role(role, costs):
+    r = rubric(f'[marking]\nscheme = "count"\nfull_marks_at = 2\nword_limit = "{role}"',
+               max_marks=10)
+    padded = BOTH + " " + " ".join(f"Bees visit field number {i} every day." for i in range(25))
+    b = grade(r, padded).breakdown
+    length = [line for line in b.lines if line.code == "length"]
+    assert bool(length) is costs
+    assert word_limit_role(r) == role
+    if role == "soft":
+        assert length[0].marks == pytest.approx(-10 * DEFAULT_SETTINGS.soft_length_deduction)
+
+
+# ----------------------------------------------------------------------------- validation
+
+
+@pytest.mark.parametrize("marking, extra, message", [
+    ('[marking]\nscheme = "bandz"', {}, "did you mean 'bands'"),
+    ('[marking]\nscheme = "bands"', {}, "needs a list of bands"),
+    ('[marking]\nscheme = "count"', {}, "needs full_marks_at"),
+    ('[marking]\nscheme = "count"\nfull_marks_at = 3', {}, "only 2 dimensions"),
+    ('[marking]\nscheme = "marks"', {"marks_a": "marks = 1"}, "none on yield"),
+    ('[marking]\nscheme = "marks"', {"marks_a": "marks = 1", "marks_b": "marks = 2"},
+     "add up to 3, not to max_marks (2)"),
+    ('[marking]\nstrictness = 1.5', {}, "between 0.1 and 1"),
+    ('[marking]\nword_limit = "loose"', {}, "'loose' is not one of: none, soft, strict"),
+    ('[marking]\nscheme = "bands"\nbands = [{ made = 1, marks = 5 }]', {},
+     "more than the rubric's maximum"),
+    ('[marking]\nschema = "bands"', {}, "unknown field 'schema' (did you mean 'scheme'?)"),
+    ('', {"marks_a": "marks = 1"}, "has marks but the scheme is 'weights'"),
+])
+def test_the_loader_rejects_a_bad_marking_table_with_a_clear_message(marking, extra, message):
+    with pytest.raises(RubricError) as caught:
+        rubric(marking, **extra)
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_settings_reject_unknown_names_and_values_out_of_range():
+    with pytest.raises(SettingError, match="unknown setting 'strictnes' .*'strictness'"):
+        DEFAULT_SETTINGS.changed(strictnes=0.5)
+    with pytest.raises(SettingError, match="'covered_at' must be between 0 and 1, got 2"):
+        Settings(covered_at=2)
+    assert DEFAULT_SETTINGS.changed(covered_at=0.6).covered_at == 0.6
+
+
+# ----------------------------------------------------------------------------- breakdown
+
+
+@pytest.fixture(scope="module")
+def sample_breakdowns():
+    evaluators = {}
+    result = {}
+    for path in SAMPLES:
+        rubric_id = tomllib.loads((path.parent / "evaluate.toml").read_text())["rubric"]
+        if rubric_id not in evaluators:
+            evaluators[rubric_id] = Evaluator(load_rubric(ROOT / "rubrics" / f"{rubric_id}.toml"))
+        result[path] = evaluators[rubric_id].evaluate(read_answer(path))
+    return result
+
+
+def test_for_every_sample_the_parts_add_up_to_the_marks(sample_breakdowns):
+    assert len(sample_breakdowns) >= 38
+    for path, evaluation in sample_breakdowns.items():
+        b = evaluation.breakdown
+        assert b.marks == evaluation.marks, path
+        assert b.total == pytest.approx(evaluation.marks, abs=1e-9), path
+        for d in b.dimensions:
+            assert 0 <= d.marks <= d.available + 1e-9, (path, d.dimension_id)
+
+
+def test_every_mark_of_a_dimension_names_its_evidence_and_rubric_line(sample_breakdowns):
+    evaluation = sample_breakdowns[ROOT / "samples" / "india-japan" / "strong.txt"]
+    text = (ROOT / "rubrics" / "india-japan-partnership.toml").read_text().splitlines()
+    for d in evaluation.breakdown.dimensions:
+        if d.marks > 0:
+            assert d.evidence, d.dimension_id
+        for item in d.evidence:
+            assert item.line is not None
+            source = text[item.line - 1]
+            if item.kind == "keyword":
+                assert re.search(r"term\s*=", source) and item.text in source
+            else:
+                assert "text" in source and item.text[:20] in " ".join(text[item.line - 1:item.line + 2])
+            assert item.sentence_index is not None
+
+
+def test_deductions_say_why(sample_breakdowns):
+    samples = ROOT / "samples" / "india-japan"
+    codes = {name: {line.code for line in sample_breakdowns[samples / f"{name}.txt"]
+                    .breakdown.deductions} for name in ("over-length", "repeated", "shuffled")}
+    assert "length" in codes["over-length"]
+    assert "repetition" in codes["repeated"]
+    assert "fluency" in codes["shuffled"]
+    for evaluation in sample_breakdowns.values():
+        for line in evaluation.breakdown.lines:
+            assert line.reason and not re.search(r"\b0\.\d{2,}\b", line.reason), line
+
+
+def test_json_carries_the_breakdown(sample_breakdowns):
+    evaluation = sample_breakdowns[ROOT / "samples" / "india-japan" / "average.txt"]
+    data = evaluation.to_dict()["breakdown"]
+    assert data["marks"] == evaluation.marks
+    assert {d["dimension_id"] for d in data["dimensions"]} == {
+        d.dimension_id for d in evaluation.dimensions}
