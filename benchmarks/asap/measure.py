@@ -9,9 +9,10 @@ Prints, per set and on average, the quadratic weighted kappa (QWK) of:
   rubric's model points joined, mapped onto the human scores' quantiles (so this baseline
   borrows the human score distribution, which the engine does not);
 - with a teacher's marks: the first `--teacher` answers of a random split are "marked by the
-  teacher"; a calibration for the rubric is fitted on them (calibration.fit_calibration, as
-  `evaluate calibrate --rubric` does, cross-validation over answers inside the 30 to choose the
-  ridge strength) and the engine then grades the other answers with it (marks capped as
+  teacher"; a calibration for the rubric is fitted on them exactly as `evaluate calibrate
+  MARKS.csv --rubric` fits it (teacher_marks.fit_for_rubric: the scheme's marks and each
+  dimension's score, ridge strength chosen by cross-validation inside the 30, spread matched to
+  the teacher's marks) and the engine then grades the other answers with it (marks capped as
   always by what the content supports); the baseline fits a line from the TF-IDF cosine to
   the same 30 marks. Mean over `--splits` random splits; QWK on the held-out answers only.
 The data is read from ../shared/datasets/asap-sas-dev/ beside the repository; it is never
@@ -93,23 +94,18 @@ def grade(rubric, texts: list[str], calibration=None) -> tuple[np.ndarray, list,
                                 for i in range(len(texts))]
 
 
-def teacher_split(rubric, texts, human, evaluations, answers, teacher: int, rng) -> tuple:
-    """(engine QWK, baseline QWK) on the answers left after fitting on `teacher` of them."""
-    from answer_evaluator.calibration import feature_dict, fit_calibration
+def teacher_split(rubric, texts, human, answers, teacher: int, rng) -> tuple:
+    """(engine QWK, baseline QWK) on the answers left after fitting on `teacher` of them,
+    the engine's calibration fitted as `evaluate calibrate MARKS.csv --rubric` fits it."""
+    from answer_evaluator.teacher_marks import MarkedAnswer, fit_for_rubric
 
     top = float(rubric.max_marks)
     order = rng.permutation(len(texts))
     train, test = order[:teacher], order[teacher:]
-    blank = {name: 0.0 for name, _ in rubric_terms(rubric)}
-    features = [feature_dict(evaluations[i], texts[i], rubric) if evaluations[i] is not None
-                else {**blank, **feature_dict(None)} for i in train]
-    scheme = np.array([evaluations[i].breakdown.unrounded if evaluations[i] is not None else 0.0
-                       for i in train])
-    calibration, _ = fit_calibration(features, human[train], np.arange(len(train)),
-                                     name=rubric.rubric_id, max_score=top, n_splits=5,
-                                     scheme_marks=scheme, terms=rubric_terms(rubric),
-                                     fallback_terms=())
-    predicted, _, _ = grade(rubric, [texts[i] for i in test], calibration)
+    marked = [MarkedAnswer(row=int(i), answer=answers[i], marks=float(human[i]),
+                           source=f"answer {i}") for i in train if answers[i] is not None]
+    fit = fit_for_rubric(rubric, marked)
+    predicted, _, _ = grade(rubric, [texts[i] for i in test], fit.calibration)
     engine = kappa(predicted, human[test], top)
 
     reference = " ".join(p.text for p in rubric.points)
@@ -118,13 +114,6 @@ def teacher_split(rubric, texts, human, evaluations, answers, teacher: int, rng)
         else (0.0, float(np.mean(human[train])))
     baseline = kappa(np.clip(slope * cosine[test] + intercept, 0, top), human[test], top)
     return engine, baseline
-
-
-def rubric_terms(rubric) -> tuple[tuple[str, str], ...]:
-    """What a calibration for one rubric learns from: the scheme's marks and each dimension's
-    score (so the teacher's marks say how much each key element is worth)."""
-    return (("scheme_share", "identity"),) + tuple(
-        (f"dimension:{d.dimension_id}", "identity") for d in rubric.dimensions)
 
 
 def main(argv=None) -> int:
@@ -155,7 +144,7 @@ def main(argv=None) -> int:
         zero = kappa(marks, human, top)
         reference = " ".join(p.text for p in rubric.points)
         base = kappa(quantile_map(tfidf_cosine(texts, reference), human), human, top)
-        pairs = [teacher_split(rubric, texts, human, evaluations, answers, args.teacher, rng)
+        pairs = [teacher_split(rubric, texts, human, answers, args.teacher, rng)
                  for _ in range(args.splits)]
         taught, taught_base = np.mean([p[0] for p in pairs]), np.mean([p[1] for p in pairs])
         rows.append((zero, base, taught, taught_base))

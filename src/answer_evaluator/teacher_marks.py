@@ -351,6 +351,32 @@ def answer_folds(marks: Sequence[float], k: int) -> list[tuple[list[int], list[i
             for f in range(k)]
 
 
+def rubric_terms(rubric) -> tuple[tuple[str, str], ...]:
+    """What a calibration for one rubric learns from: the marks its scheme gives and each
+    dimension's score, so that the teacher's marks say how much each key element is worth."""
+    return (("scheme_share", "identity"),) + tuple(
+        (f"dimension:{d.dimension_id}", "identity") for d in rubric.dimensions)
+
+
+def stretched(calibration, features, scores):
+    """The calibration with its spread of marks widened to the teacher's: ridge regression
+    pulls predictions towards the mean, which on a short scale (0-2, 0-3) rounds most answers
+    to the middle mark. The fitted line is rescaled about the mean so that its predictions on
+    the marked answers spread as the teacher's marks do (same mean, same standard deviation);
+    the order of the answers, and so the correlation, is unchanged."""
+    import numpy as np
+
+    model = calibration.models[0]
+    predicted = np.array([model.predict(f) for f in features])
+    marks = np.asarray(scores, dtype=float)
+    if predicted.std() <= 1e-9 or marks.std() <= 1e-9:
+        return calibration
+    k = marks.std() / predicted.std()
+    model = replace(model, intercept=float(marks.mean() + k * (model.intercept - predicted.mean())),
+                    terms=tuple(replace(t, coef=float(t.coef * k)) for t in model.terms))
+    return replace(calibration, models=(model,) + tuple(calibration.models[1:]))
+
+
 @dataclass
 class TeacherFit:
     """What `fit_for_rubric` found: the calibration fitted on all answers and the figures."""
@@ -373,7 +399,7 @@ def fit_for_rubric(rubric, marked: Sequence[MarkedAnswer], *, folds: int = DEFAU
     of them, and cross-validate it over answers with the grading's own cap."""
     import numpy as np
 
-    from .calibration import DEFAULT_TERMS, choose_alpha, feature_dict, fit_calibration
+    from .calibration import choose_alpha, feature_dict, fit_calibration
     from .engine import Evaluator
 
     marked = list(marked)
@@ -386,6 +412,7 @@ def fit_for_rubric(rubric, marked: Sequence[MarkedAnswer], *, folds: int = DEFAU
                              "calibration needs answers of different quality")
     base = Evaluator(rubric, settings)
     evaluations = grade(base, marked)
+    terms = rubric_terms(rubric)
     features = [feature_dict(e, m.answer.text, rubric) for e, m in zip(evaluations, marked)]
     plain = unrounded(evaluations)
     each = np.arange(len(marked))       # each answer its own group: K-fold over answers
@@ -398,12 +425,12 @@ def fit_for_rubric(rubric, marked: Sequence[MarkedAnswer], *, folds: int = DEFAU
         cross-validation inside them, no fallback model (grading supplies every feature)."""
         sub = [features[i] for i in train]
         strength = alpha if alpha is not None else choose_alpha(
-            sub, scores[train], each[train], DEFAULT_TERMS, n_splits=min(folds, len(train)),
+            sub, scores[train], each[train], terms, n_splits=min(folds, len(train)),
             exclude=no_answer[train], clip=(0.0, max_marks))
         model, _ = fit_calibration(sub, scores[train], each[train], name="fold",
-                                   max_score=max_marks, alpha=strength, fallback_terms=(),
-                                   n_splits=2)
-        return model
+                                   max_score=max_marks, alpha=strength, terms=terms,
+                                   fallback_terms=(), n_splits=2)
+        return stretched(model, sub, scores[train])
 
     splits = answer_folds(scores, folds)
     predicted = np.zeros(len(marked))
@@ -412,7 +439,8 @@ def fit_for_rubric(rubric, marked: Sequence[MarkedAnswer], *, folds: int = DEFAU
         predicted[test] = unrounded(grade(held_out, [marked[i] for i in test]))
     calibration, report = fit_calibration(
         features, scores, each, name=name or rubric.rubric_id, max_score=max_marks,
-        alpha=alpha, n_splits=folds, info=info)
+        alpha=alpha, n_splits=folds, info=info, terms=terms, fallback_terms=())
+    calibration = stretched(calibration, features, scores)
     step = marks_step(scores)
     plain_metrics = agreement(plain, scores, max_marks, step)
     cv_metrics = agreement(predicted, scores, max_marks, step)
