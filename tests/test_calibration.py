@@ -86,7 +86,10 @@ def small_calibration():
                  "question_share": 0.1, "non_answer": 0.0, "coverage": float(r),
                  "keyword_score": float(r), "point_score": float(r),
                  "best_similarity": float(r), "mean_similarity": float(r),
-                 "length_ratio": 1.0, "fluency": 1.0, "repeated": 0.0} for r in recall]
+                 "length_ratio": 1.0, "fluency": 1.0, "repeated": 0.0,
+                 "stem_similarity": float(r), "key_recall": float(r),
+                 "best_sentence": float(r), "bigram_recall": float(r * 0.5),
+                 "negation": 0.0, "connected": 0.4, "terse": float(1 - r)} for r in recall]
     scores = np.clip(1 + 3.5 * recall + rng.normal(0, 0.3, n), 0, 5)
     groups = np.repeat([f"q{i}" for i in range(9)], 10)
     calibration, report = fit_calibration(features, scores, groups, name="small")
@@ -158,7 +161,8 @@ def test_shipped_default_calibration_reports_its_cross_validated_figures():
     assert all(name in FEATURES for m in calibration.models for name in m.features)
     cv = calibration.info["cross_validation"]["model"]
     assert cv["split"] == "by question (group k-fold)"
-    assert cv["pearson"] >= 0.60 and cv["rmse"] <= 0.88
+    assert cv["capped"].startswith("yes")         # figures of the marks grading gives
+    assert cv["pearson"] >= 0.55 and cv["rmse"] <= 1.6
     assert calibration.info["data"] == "mohler-dev.csv"
 
 
@@ -226,11 +230,21 @@ def test_calibrated_marks_on_unseen_questions_meet_the_targets():
 
     rows = ag.load_graded_answers(MOHLER_DEV)
     grading = ag.grade_rows(rows)
-    _, report = fit_calibration(grading.features, grading.human, grading.groups)
+    _, uncapped = fit_calibration(grading.features, grading.human, grading.groups,
+                                  fallback_terms=())
+    assert uncapped["model"]["cv"]["pearson"] >= 0.56, uncapped["model"]["cv"]
+    _, report = fit_calibration(grading.features, grading.human, grading.groups,
+                                scheme_marks=grading.scheme_marks, margin=grading.margins,
+                                fallback_terms=())
     cv = report["model"]["cv"]
-    assert cv["pearson"] >= 0.60 and cv["rmse"] <= 0.88, cv
+    # the cap (at most calibration_margin x 5 above what the detected content earns) costs
+    # agreement on this file: the graders gave 4 of 5 to answers that share no word with the
+    # reference (docs/agreement.md); these bounds are what it reaches with the cap
+    assert cv["pearson"] >= 0.55 and cv["rmse"] <= 1.6, cv
     uncalibrated = ag.metrics(grading.predicted, grading.human)
-    assert cv["pearson"] > uncalibrated.pearson
+    assert cv["pearson"] > uncalibrated.pearson and cv["rmse"] < uncalibrated.rmse
+    capped = report["model"]["cv_predicted"]
+    assert np.all(capped <= np.minimum(5, grading.scheme_marks + 5 * grading.margins) + 1e-9)
 
 
 @pytest.mark.skipif(not MOHLER_DEV.exists(), reason=f"{MOHLER_DEV} is not here (CI has it)")
@@ -341,3 +355,124 @@ def test_model_answer_on_the_command_line(tmp_path, capsys):
         assert data["calibrated"]
         marks[path.stem] = data["marks"]
     assert marks["good"] > marks["bad"]
+
+
+# ----------------------------------------------------------------------------- the cap
+
+
+def test_the_cap_is_one_rule_for_grading_and_cross_validation():
+    from answer_evaluator.calibration import apply_cap
+    from answer_evaluator.marking import capped_calibration
+
+    assert capped_calibration(4.5, 1.0, 5.0, 0.2) == (4.5, 2.0, 2.0)      # capped
+    assert capped_calibration(1.5, 1.0, 5.0, 0.2) == (1.5, 2.0, 1.5)      # under the cap
+    assert capped_calibration(7.0, 4.8, 5.0, 0.2) == (5.0, 5.0, 5.0)      # never past the top
+    assert capped_calibration(-1.0, 0.0, 5.0, 0.2)[2] == 0.0
+    cap = (np.array([1.0, 3.0]), np.array([0.2, 0.2]))
+    assert apply_cap(4.5, 0, cap, 5.0) == 2.0 and apply_cap(4.5, 1, cap, 5.0) == 4.0
+    assert apply_cap(4.5, 0, None, 5.0) == 4.5
+
+
+def test_agreement_reads_the_breakdown_with_and_without_a_calibration():
+    from answer_evaluator import agreement as ag
+    from answer_evaluator.calibration import load_calibration
+    from answer_evaluator.model_answer import evaluator_for, rubric_from_model_answer
+
+    rows = ag.load_graded_answers(FIXTURE)
+    calibration = load_calibration("default")
+    plain = ag.grade_rows(rows)
+    calibrated = ag.grade_rows(rows, calibration=calibration)
+    assert np.allclose(plain.scheme_marks, calibrated.scheme_marks)
+    assert np.all(calibrated.predicted <= np.minimum(5, calibrated.scheme_marks + 1.0) + 1e-9)
+    first = rows[0]
+    rubric = rubric_from_model_answer(first.question, first.reference_answer)
+    evaluation = evaluator_for(rubric, calibration=calibration).evaluate(first.student_answer)
+    assert calibrated.predicted[0] == pytest.approx(evaluation.breakdown.unrounded)
+    assert evaluation.breakdown.calibration.scheme_marks == pytest.approx(plain.predicted[0])
+
+
+# ----------------------------------------------------------------------------- gaming
+
+#: Questions and model answers written for these tests, with correct paraphrases of each.
+GAMING_CASES = [
+    ("What is a variable?",
+     "A variable is a named location in memory that holds a value which can change while "
+     "the program runs.",
+     ["Memory.", "Location."],
+     ["A variable is a named place in the computer's memory that stores a value, and that "
+      "value may be changed as the program executes.",
+      "It is a named memory location holding a value that can be changed while the program "
+      "is running.",
+      "A variable names a spot in memory where the program keeps a value it can change "
+      "later."]),
+    ("What does a compiler do?",
+     "A compiler translates the source code of a program into machine code that the "
+     "computer can execute.",
+     ["Translation.", "Source."],
+     ["It converts a program's source code into machine code so that the computer is able "
+      "to run it.",
+      "The compiler turns the source code written by the programmer into machine code which "
+      "the computer executes."]),
+    ("Why do plants need sunlight?",
+     "Plants use the energy of sunlight to make their food from carbon dioxide and water by "
+     "photosynthesis.",
+     ["Energy.", "Photosynthesis."],
+     ["Through photosynthesis plants turn carbon dioxide and water into food, using the "
+      "energy that sunlight gives them.",
+      "Plants need the energy in sunlight to make food out of water and carbon dioxide; this "
+      "is called photosynthesis."]),
+]
+
+
+def _graded_on_the_command_line(tmp_path, capsys, question, model, answer):
+    model_path = tmp_path / "model.txt"
+    model_path.write_text(model, encoding="utf-8")
+    answer_path = tmp_path / "answer.txt"
+    answer_path.write_text(answer, encoding="utf-8")
+    status, out, err = run_cli([answer_path, "--model-answer", model_path, "--question",
+                                question, "--no-report", "--json"], capsys)
+    assert status == 0, err
+    data = json.loads(out)
+    assert data["calibrated"]
+    return data["marks"]
+
+
+def _word_list(model: str) -> str:
+    from answer_evaluator.model_answer import FUNCTION_WORDS
+
+    words = [w.strip(".,;'").lower() for w in model.split()]
+    return " ".join(dict.fromkeys(w for w in words if w and w not in FUNCTION_WORDS))
+
+
+@pytest.mark.parametrize("question, model, one_words, paraphrases", GAMING_CASES)
+def test_gaming_answers_earn_little_and_paraphrases_earn_full_marks(
+        tmp_path, capsys, question, model, one_words, paraphrases):
+    def marks(answer):
+        return _graded_on_the_command_line(tmp_path, capsys, question, model, answer)
+
+    for answer in one_words + [question, "I don't know", "No idea."]:
+        assert marks(answer) <= 1.0, answer
+    assert marks(_word_list(model)) <= 2.5               # a bare list of its words
+    for answer in paraphrases:
+        assert marks(answer) >= 4.0, answer
+
+
+def test_a_bare_list_is_told_from_a_terse_answer():
+    from answer_evaluator.calibration import is_bare_list, text_features
+
+    reference = "There is no limit on the number of constructors."
+    assert not is_bare_list(text_features("Unlimited number.", reference))
+    assert is_bare_list(text_features("limit number constructors unlimited", reference))
+    assert not is_bare_list(text_features("There is no limit to the number.", reference))
+
+
+def test_negation_and_word_order_features():
+    from answer_evaluator.calibration import text_features
+
+    reference = "The bulb lights because it is in a closed path with the battery."
+    same = text_features("It is in a closed path with the battery, so it lights.", reference)
+    negated = text_features("It is not in a closed path with the battery.", reference)
+    assert same["negation"] == 0.0 and negated["negation"] == 1.0
+    assert text_features("Nothing.", "Nothing happens.")["negation"] == 0.0
+    assert same["bigram_recall"] > text_features("battery path bulb closed", reference)[
+        "bigram_recall"]

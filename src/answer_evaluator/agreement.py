@@ -71,9 +71,14 @@ class Grading:
     """Predicted marks (0-5) for every row, with the evaluation features."""
 
     rows: list[GradedAnswer]
-    predicted: np.ndarray
+    predicted: np.ndarray       #: each evaluation's `breakdown.unrounded`
     features: list[dict[str, float]] = field(default_factory=list)
     flags: list[tuple[str, ...]] = field(default_factory=list)
+    #: the scheme's marks before any calibration (what the detected content earns): the
+    #: base of the calibration's cap
+    scheme_marks: np.ndarray | None = None
+    #: each row's `calibration_margin` (the settings of its rubric)
+    margins: np.ndarray | None = None
 
     @property
     def human(self) -> np.ndarray:
@@ -185,22 +190,26 @@ def grade_rows(rows: list[GradedAnswer], *, calibration=None, max_marks: int = M
     """Grade every row against a rubric built from its question and reference answer.
 
     Each question's rubric and Evaluator are built once and grade all its rows together.
-    Without a calibration the predicted score is the engine's own mark; with one, the
-    calibration maps `calibration.feature_dict` of each evaluation to a mark. Scores are
-    kept unrounded (the report rounds marks to halves; `qwk` rounds both sides itself).
+    The predicted score is each evaluation's `breakdown.unrounded`, nothing re-derived:
+    without a calibration the scheme's marks, with one the calibrated marks within their cap
+    (`marking.capped_calibration`). Scores are kept unrounded (the report rounds marks to
+    halves; `qwk` rounds both sides itself).
     """
     from .calibration import feature_dict
     from .model_answer import evaluator_for, rubric_from_model_answer
     from .reading import answer_from_text
 
     predicted = np.zeros(len(rows))
+    scheme = np.zeros(len(rows))
+    margins = np.zeros(len(rows))
     features: list[dict[str, float]] = [{}] * len(rows)
     flags: list[tuple[str, ...]] = [()] * len(rows)
     for question_id, indices in by_question(rows).items():
         first = rows[indices[0]]
         rubric = rubric_from_model_answer(first.question, first.reference_answer,
                                           max_marks=max_marks)
-        evaluator = evaluator_for(rubric)
+        evaluator = evaluator_for(rubric, calibration=calibration)
+        margins[indices] = evaluator.settings.calibration_margin
         gradable, answers = [], []
         for i in indices:
             try:
@@ -216,20 +225,26 @@ def grade_rows(rows: list[GradedAnswer], *, calibration=None, max_marks: int = M
         for i, answer, evaluation in zip(gradable, answers, evaluations):
             features[i] = feature_dict(evaluation, answer.text, rubric)
             flags[i] = tuple(f.code for f in evaluation.flags)
-            if calibration is None:
-                predicted[i] = unrounded_marks(evaluation, evaluator.settings)
-            else:
-                share = max(0.0, min(1.0, calibration.marks_share(features[i])))
-                predicted[i] = max_marks * share
+            predicted[i] = unrounded_marks(evaluation)
+            scheme[i] = scheme_marks(evaluation)
         if progress is not None:
             progress(question_id, len(indices))
-    return Grading(rows=rows, predicted=predicted, features=features, flags=flags)
+    return Grading(rows=rows, predicted=predicted, features=features, flags=flags,
+                   scheme_marks=scheme, margins=margins)
 
 
 def unrounded_marks(evaluation, settings=None) -> float:
     """The engine's mark before rounding to half marks, as its breakdown gives it."""
     breakdown = evaluation.breakdown
     return float(breakdown.unrounded if breakdown is not None else evaluation.marks)
+
+
+def scheme_marks(evaluation) -> float:
+    """The marks the scheme gives before any calibration, unrounded (the cap's base)."""
+    breakdown = evaluation.breakdown
+    if breakdown is not None and breakdown.calibration is not None:
+        return float(breakdown.calibration.scheme_marks)
+    return unrounded_marks(evaluation)
 
 
 def tfidf_baseline(rows: list[GradedAnswer]) -> np.ndarray:

@@ -43,8 +43,10 @@ ENGINE_FEATURES = ("coverage", "content", "fluency", "on_subject", "repeated",
                    "keyword_score", "point_score", "best_similarity", "mean_similarity",
                    "structure", "directive", "length_ratio", "length_factor", "quality")
 #: Features computed here from the answer text and the rubric (`text_features`).
-TEXT_FEATURES = ("ref_recall", "ref_precision", "char_similarity", "ref_matched",
-                 "ref_words", "answer_words", "new_words", "question_share", "non_answer")
+TEXT_FEATURES = ("ref_recall", "ref_precision", "char_similarity", "stem_similarity",
+                 "key_recall", "best_sentence", "bigram_recall", "negation", "ref_matched",
+                 "ref_words", "answer_words", "new_words", "question_share", "terse",
+                 "connected", "non_answer")
 FEATURES = ENGINE_FEATURES + TEXT_FEATURES
 
 TRANSFORMS = {
@@ -112,10 +114,26 @@ def text_features(answer: str, reference: str, question: str = "") -> dict[str, 
     ref_words        log(1 + reference content stems not in the question): a long model
                      answer is rarely matched word for word, and examiners know it
     char_similarity  cosine of character 3-5-gram counts, question words removed from both
+    stem_similarity  the same on the stems (so "separated" and "separates" agree, and a
+                     misspelt stem still shares most of its n-grams)
+    key_recall       ref_recall with each stem weighted by its rarity (IDF over the shipped
+                     background sentences): the model answer's key terms count most
+    best_sentence    the best F1 of stem overlap between one answer sentence and one
+                     reference sentence
+    bigram_recall    share of the reference's pairs of neighbouring content stems the answer
+                     has as neighbours too (word order; "A causes B" against "B causes A")
+    negation         1 when exactly one of answer and reference is negated ("not", "no",
+                     "never", "n't", ...: an odd number of them), else 0
     answer_words     log(1 + content words of the answer)
     new_words        log(1 + answer content stems in neither the reference nor the question)
     question_share   share of the answer's content stems that only repeat the question
-    non_answer       1 when the answer says it is no answer ("not answered", "I don't know")
+    terse            how far the answer falls short of the reference's length: 1 - (its own
+                     content stems / the reference's, question words aside), at least 0; a
+                     single word against a model answer of ten has said little
+    connected        share of the answer's words that are function words ("is", "of",
+                     "the", ...): 0 for a bare list of words
+    non_answer       1 when the answer is none: empty, it says so ("not answered", "I don't
+                     know"), or it has no content word beyond the question's own
     """
     question_stems = set(_content(question))
     answer_stems = _content(answer)
@@ -129,17 +147,92 @@ def text_features(answer: str, reference: str, question: str = "") -> dict[str, 
     precision = len(own & set(wanted)) / len(own) if own else 0.0
     new = own - set(reference_stems)
     chars = _char_cosine(_without(answer, question_stems), _without(reference, question_stems))
+    stems = _char_cosine(" ".join(s for s in answer_stems if s not in question_stems),
+                         " ".join(s for s in reference_stems if s not in question_stems))
+    rarity = {s: _idf_of(s) for s in wanted}
+    key = (sum(rarity[s] for s in matched) / sum(rarity.values())) if rarity else 0.0
+    words = _words(answer)
     return {
         "ref_recall": recall,
         "ref_precision": precision,
         "char_similarity": chars,
+        "stem_similarity": stems,
+        "key_recall": key,
+        "best_sentence": _best_sentence(answer, reference, question_stems),
+        "bigram_recall": _bigram_recall(answer_stems, reference_stems, question_stems),
+        "negation": float(_negated(answer) != _negated(reference)),
         "ref_matched": math.log1p(len(matched)),
         "ref_words": math.log1p(len(wanted)),
         "answer_words": math.log1p(len(answer_stems)),
         "new_words": math.log1p(len(new)),
         "question_share": len(given - own) / len(given) if given else 0.0,
-        "non_answer": 1.0 if is_non_answer(answer) else 0.0,
+        "terse": max(0.0, 1.0 - len(own) / len(wanted)) if wanted else 0.0,
+        "connected": (sum(w.lower() in FUNCTION_WORDS for w in words) / len(words)
+                      if words else 0.0),
+        "non_answer": 1.0 if is_non_answer(answer) or not own else 0.0,
     }
+
+
+#: Words that negate what follows.
+NEGATIONS = frozenset("not no never none nothing nobody neither nor cannot without".split())
+
+
+def _words(text: str) -> list[str]:
+    from .text import tokenize
+
+    return [w for w in tokenize(text)[0] if any(c.isalpha() for c in w)]
+
+
+def _negated(text: str) -> bool:
+    """An odd number of negations (so "not unlike" and a plain statement agree)."""
+    count = sum(w.lower() in NEGATIONS or w.lower().endswith("n't") for w in _words(text))
+    return count % 2 == 1
+
+
+def _idf_of(stem_: str) -> float:
+    from .model_answer import _idf, _unseen_idf
+
+    return _idf().get(stem_, _unseen_idf())
+
+
+def _best_sentence(answer: str, reference: str, question_stems: set[str]) -> float:
+    from .text import analyse
+
+    def sentences(text):
+        found = [set(_content(s.text)) - question_stems for s in analyse(text).sentences]
+        return [s for s in found if s]
+
+    best = 0.0
+    for a in sentences(answer):
+        for r in sentences(reference):
+            both = len(a & r)
+            if both:
+                best = max(best, 2 * both / (len(a) + len(r)))
+    return best
+
+
+def _bigram_recall(answer_stems, reference_stems, question_stems: set[str]) -> float:
+    pairs = {(a, b) for a, b in zip(reference_stems, reference_stems[1:])
+             if not (a in question_stems and b in question_stems)}
+    if not pairs:
+        return 0.0
+    given = set(zip(answer_stems, answer_stems[1:]))
+    given |= {(b, a) for a, b in given}      # neighbours in either order
+    return len(pairs & given) / len(pairs)
+
+
+#: A bare list has at least this many content words (a two-word answer such as "Unlimited
+#: number" is a terse answer, not a list).
+BARE_LIST_WORDS = 4
+#: What a bare list earns at most, as a share of the maximum (`Calibration.bare_list_share`).
+BARE_LIST_SHARE = 0.5
+
+
+def is_bare_list(features: Mapping[str, float]) -> bool:
+    """Words strung together with no function word ("is", "of", "the" ...) between them:
+    a list of the model answer's terms, which names them and explains nothing."""
+    return (float(features.get("connected", 1.0)) == 0.0
+            and float(features.get("answer_words", 0.0)) >= math.log1p(BARE_LIST_WORDS) - 1e-9)
 
 
 def is_non_answer(text: str) -> bool:
@@ -231,6 +324,9 @@ class Calibration:
     clip: tuple[float, float]         #: predictions are clipped to this range first
     zero_when: tuple[str, ...] = ("non_answer",)   #: a feature > 0.5 here means no marks
     repeat_penalty: float = 0.5       #: share of marks lost per unit share of repeated words
+    #: a bare list of words (BARE_LIST_WORDS content words or more, no function word at all)
+    #: earns at most this share of the maximum; None: no such rule (older files)
+    bare_list_share: float | None = None
     info: dict = field(default_factory=dict)       #: provenance and cross-validated figures
     path: Path | None = None
 
@@ -244,11 +340,14 @@ class Calibration:
 
     def predict(self, features: Mapping[str, float]) -> float:
         """Marks on the 0..max_score scale: the model's prediction, clipped, less the share
-        of repeated sentences (the engine's `repeated` feature); 0 for a non-answer."""
+        of repeated sentences (the engine's `repeated` feature); 0 for a non-answer; at most
+        `bare_list_share` of the maximum for a bare list of words."""
         if any(float(features.get(name, 0.0)) > 0.5 for name in self.zero_when):
             return 0.0
         low, high = self.clip
         value = min(high, max(low, self.model_for(features).predict(features)))
+        if self.bare_list_share is not None and is_bare_list(features):
+            value = min(value, self.bare_list_share * self.max_score)
         repeated = min(1.0, max(0.0, float(features.get("repeated", 0.0))))
         return float(value * (1 - self.repeat_penalty * repeated))
 
@@ -264,6 +363,8 @@ class Calibration:
         return {"format": FORMAT, "version": FORMAT_VERSION, "name": self.name,
                 "max_score": self.max_score, "clip": list(self.clip),
                 "zero_when": list(self.zero_when), "repeat_penalty": self.repeat_penalty,
+                **({"bare_list_share": self.bare_list_share}
+                   if self.bare_list_share is not None else {}),
                 "models": [m.to_json() for m in self.models], "info": self.info}
 
     def dumps(self) -> str:
@@ -305,6 +406,8 @@ def calibration_from_json(data, *, source: str = "calibration", path: Path | Non
                            max_score=max_score, clip=clip,
                            zero_when=tuple(data.get("zero_when", ())),
                            repeat_penalty=float(data.get("repeat_penalty", 0.0)),
+                           bare_list_share=(None if data.get("bare_list_share") is None
+                                            else float(data["bare_list_share"])),
                            info=dict(data.get("info", {})), path=path)
     except (KeyError, TypeError, ValueError) as exc:
         if isinstance(exc, CalibrationError):
@@ -375,6 +478,13 @@ DEFAULT_TERMS: tuple[tuple[str, str], ...] = (
     ("answer_words", "identity"),
     ("new_words", "identity"),
     ("question_share", "identity"),
+    ("stem_similarity", "sqrt"),
+    ("key_recall", "sqrt"),
+    ("best_sentence", "sqrt"),
+    ("bigram_recall", "sqrt"),
+    ("negation", "identity"),
+    ("connected", "identity"),
+    ("terse", "identity"),
 )
 #: A fallback on the engine's features alone, for callers that cannot supply text features.
 ENGINE_TERMS: tuple[tuple[str, str], ...] = (
@@ -437,12 +547,13 @@ def group_folds(groups, n_splits: int = 5) -> list[tuple[np.ndarray, np.ndarray]
 
 
 def choose_alpha(features, scores, groups, terms, *, alphas=ALPHAS, n_splits: int = 5,
-                 exclude=None, clip=(0.0, 5.0)) -> float:
-    """The ridge strength with the lowest RMSE by question-group cross-validation."""
+                 exclude=None, clip=(0.0, 5.0), cap=None) -> float:
+    """The ridge strength with the lowest RMSE by question-group cross-validation (of the
+    capped marks, when `cap` is given)."""
     best, best_error = alphas[0], float("inf")
     for alpha in alphas:
         predicted = cross_val_predict(features, scores, groups, terms, alpha=alpha,
-                                      n_splits=n_splits, exclude=exclude, clip=clip)
+                                      n_splits=n_splits, exclude=exclude, clip=clip, cap=cap)
         error = float(np.sqrt(np.mean((predicted - np.asarray(scores, float)) ** 2)))
         if error < best_error - 1e-9:
             best, best_error = alpha, error
@@ -451,35 +562,67 @@ def choose_alpha(features, scores, groups, terms, *, alphas=ALPHAS, n_splits: in
 
 def cross_val_predict(features, scores, groups, terms, *, alpha: float | None = None,
                       n_splits: int = 5, exclude=None, clip=(0.0, 5.0),
-                      inner_splits: int = 4) -> np.ndarray:
+                      inner_splits: int = 4, cap=None) -> np.ndarray:
     """Out-of-fold predictions, folds by question. With `alpha=None` the ridge strength is
-    chosen inside each training fold (nested cross-validation), never on the test fold."""
+    chosen inside each training fold (nested cross-validation), never on the test fold.
+
+    `cap` = (scheme marks per row, margin per row or one margin): each prediction then goes
+    through `marking.capped_calibration`, the rule grading applies, so the out-of-fold marks
+    are the marks `evaluate` would give."""
     features = list(features)
     scores = np.asarray(scores, dtype=float)
     groups = np.asarray(groups)
+    cap = _cap_arrays(cap, len(scores))
     predicted = np.zeros(len(scores))
     for train, test in group_folds(groups, n_splits):
         sub = [features[i] for i in train]
         sub_exclude = None if exclude is None else np.asarray(exclude, bool)[train]
+        sub_cap = None if cap is None else (cap[0][train], cap[1][train])
         a = alpha if alpha is not None else choose_alpha(
             sub, scores[train], groups[train], terms, n_splits=inner_splits,
-            exclude=sub_exclude, clip=clip)
+            exclude=sub_exclude, clip=clip, cap=sub_cap)
         model = fit_linear(sub, scores[train], terms, alpha=a, exclude=sub_exclude)
-        fold = Calibration(name="fold", models=(model,), max_score=clip[1], clip=clip)
-        predicted[test] = [fold.predict(features[i]) for i in test]
+        fold = Calibration(name="fold", models=(model,), max_score=clip[1], clip=clip,
+                           bare_list_share=BARE_LIST_SHARE)
+        predicted[test] = [apply_cap(fold.predict(features[i]), i, cap, clip[1])
+                           for i in test]
     return predicted
+
+
+def _cap_arrays(cap, n: int):
+    if cap is None:
+        return None
+    scheme, margin = cap
+    scheme = np.asarray(scheme, dtype=float).ravel()
+    margin = np.broadcast_to(np.asarray(margin, dtype=float), (n,)).copy()
+    if len(scheme) != n:
+        raise ValueError(f"{len(scheme)} scheme marks for {n} rows")
+    return scheme, margin
+
+
+def apply_cap(predicted: float, i: int, cap, top: float) -> float:
+    """Row i's calibrated marks through grading's rule (`marking.capped_calibration`)."""
+    if cap is None:
+        return float(predicted)
+    from .marking import capped_calibration
+
+    return capped_calibration(predicted, cap[0][i], top, cap[1][i])[2]
 
 
 def fit_calibration(features: Sequence[Mapping[str, float]], scores, groups, *,
                     name: str = "custom", max_score: float = 5.0,
                     terms=DEFAULT_TERMS, fallback_terms=ENGINE_TERMS,
                     alpha: float | None = None, n_splits: int = 5,
-                    info: dict | None = None) -> tuple[Calibration, dict]:
+                    info: dict | None = None, scheme_marks=None,
+                    margin=None) -> tuple[Calibration, dict]:
     """Fit a calibration on all rows and measure it by question-group cross-validation.
 
     Returns the calibration and a report: cross-validated predictions and metrics of the
     main and fallback models (hyper-parameters chosen by nested CV inside each fold) and the
-    ridge strength chosen on all rows for the shipped model."""
+    ridge strength chosen on all rows for the shipped model. With `scheme_marks` (each row's
+    marks before calibration, e.g. `Grading.scheme_marks`) and `margin` (one, or one per
+    row) every out-of-fold prediction is capped as grading caps it, and the ridge strengths
+    are chosen on the capped marks."""
     from .agreement import metrics
 
     features = list(features)
@@ -490,15 +633,22 @@ def fit_calibration(features: Sequence[Mapping[str, float]], scores, groups, *,
     exclude = np.array([f.get("non_answer", 0.0) > 0.5 for f in features])
     report: dict = {"rows": len(scores), "questions": int(len(np.unique(groups))),
                     "folds": min(n_splits, int(len(np.unique(groups))))}
+    cap = None
+    if scheme_marks is not None:
+        if margin is None:
+            from .settings import DEFAULT_SETTINGS
+
+            margin = DEFAULT_SETTINGS.calibration_margin
+        cap = _cap_arrays((scheme_marks, margin), len(scores))
     models = []
     for label, model_terms in (("model", terms), ("fallback", fallback_terms)):
         if not model_terms:
             continue
         cv = cross_val_predict(features, scores, groups, model_terms, alpha=alpha,
-                               n_splits=n_splits, exclude=exclude, clip=clip)
+                               n_splits=n_splits, exclude=exclude, clip=clip, cap=cap)
         chosen = alpha if alpha is not None else choose_alpha(
             features, scores, groups, model_terms, n_splits=n_splits, exclude=exclude,
-            clip=clip)
+            clip=clip, cap=cap)
         models.append(fit_linear(features, scores, model_terms, alpha=chosen,
                                  exclude=exclude))
         m = metrics(cv, scores)
@@ -512,10 +662,14 @@ def fit_calibration(features: Sequence[Mapping[str, float]], scores, groups, *,
     info["cross_validation"] = {
         label: {"folds": report["folds"], "split": "by question (group k-fold)",
                 "alpha": "chosen by nested group cross-validation inside each fold",
+                "capped": "yes: each out-of-fold mark at most the scheme's marks + "
+                          "calibration_margin x max marks" if cap is not None else "no",
                 **report[label]["cv"]}
         for label in ("model", "fallback") if label in report}
     info["alpha"] = {label: report[label]["alpha"] for label in ("model", "fallback")
                      if label in report}
+    if cap is not None:
+        info["calibration_margin"] = sorted(set(float(m) for m in cap[1]))
     calibration = Calibration(name=name, models=tuple(models), max_score=float(max_score),
-                              clip=clip, info=info)
+                              clip=clip, bare_list_share=BARE_LIST_SHARE, info=info)
     return calibration, report

@@ -106,7 +106,8 @@ def main(argv: list[str] | None = None) -> int:
                       "answers that say they are no answer get 0"}
     calibration, report = fit_calibration(
         grading.features, grading.human, grading.groups, name=args.name or target.stem,
-        alpha=args.alpha, n_splits=args.folds, info=info)
+        alpha=args.alpha, n_splits=args.folds, info=info,
+        scheme_marks=grading.scheme_marks, margin=grading.margins)
     uncalibrated = ag.metrics(grading.predicted, grading.human)
     baseline = ag.metrics(ag.tfidf_baseline(rows), grading.human)
 
