@@ -1,5 +1,7 @@
 """Keyword groups match whole words on stems, phrases and variants, once per group."""
 
+import pytest
+
 from answer_evaluator.keywords import KeywordMatcher
 from answer_evaluator.rubric import parse_rubric
 from answer_evaluator.text import analyse
@@ -57,3 +59,191 @@ def test_case_sensitive_forms_need_the_exact_case():
 
 def test_hyphens_and_spaces_are_the_same():
     assert [h.term for h in hits_for("Their Act-East outreach.")] == ["Act East"]
+
+
+# ----------------------------------------------------------------------------- numbers
+
+
+def rubric_with(*groups, dims=None):
+    """A one-question rubric; `groups` are (term, variants) or (term, variants, case_sensitive)
+    of one dimension, or `dims` maps dimension ids to such lists."""
+    dims = dims or {"d": list(groups)}
+    parts = ['id = "t"\nquestion = "Discuss it."\ndirective = "discuss"\nword_limit = 150\n'
+             'max_marks = 10\n']
+    for dim_id, dim_groups in dims.items():
+        parts.append(f'[[dimensions]]\nid = "{dim_id}"\ntitle = "{dim_id}"\nadvice = "Add it."\n')
+        for term, variants, *sensitive in dim_groups:
+            quoted = ", ".join(f'"{v}"' for v in variants)
+            parts.append(f'  [[dimensions.keywords]]\n  term = "{term}"\n  variants = [{quoted}]\n')
+            if sensitive and sensitive[0]:
+                parts.append("  case_sensitive = true\n")
+        parts.append('  [[dimensions.points]]\n  text = "A point about the matter."\n')
+    return parse_rubric("".join(parts))
+
+
+def matched(rubric, text):
+    """(dimension, term, the words that matched, fuzzy) of every hit."""
+    analysed = analyse(text)
+    return [(h.dimension_id, h.term,
+             " ".join(analysed.sentences[h.sentence_index].words[h.start:h.end]), h.fuzzy)
+            for h in KeywordMatcher(rubric).match(analysed)]
+
+
+MONEY = ["₹76,000 crore", "Rs 76,000 crore", "Rs. 76000 crore", "INR 76,000 crore",
+         "76,000 crore", "76,000 crore rupees", "Rs76,000 crore"]
+
+
+@pytest.mark.parametrize("keyword", ["76,000 crore", "₹76,000 crore", "Rs 76,000 crore",
+                                     "INR 76000 crore"])
+@pytest.mark.parametrize("written", MONEY)
+def test_currency_and_number_forms_all_meet(keyword, written):
+    rubric = rubric_with(("outlay", [keyword]))
+    assert [term for _, term, _, _ in matched(rubric, f"The mission has {written} of support.")] \
+        == ["outlay"], (keyword, written)
+
+
+def test_a_currency_hit_spans_the_currency_word_and_other_numbers_do_not_match():
+    rubric = rubric_with(("outlay", ["76,000 crore"]))
+    assert matched(rubric, "A sum of Rs. 76,000 crore rupees.") == [
+        ("d", "outlay", "Rs 76,000 crore rupees", False)]
+    for other in ("Rs 76,001 crore", "7,600 crore", "76,000 lakh", "760 crore"):
+        assert matched(rubric, f"A sum of {other}.") == [], other
+
+
+def test_magnitudes_written_onto_a_number_are_spelt_out():
+    rubric = rubric_with(("trade deficit", ["$17.7B", "5.1 billion"]))
+    for text in ("Japan sold $17.7 billion.", "Japan sold US$17.7B.", "Japan sold 17.7bn.",
+                 "India sold $5.1B.", "India sold 5.1 billion dollars."):
+        assert [t for _, t, _, _ in matched(rubric, text)] == ["trade deficit"], text
+    assert matched(rubric, "Japan sold $17.7 million.") == []
+
+
+@pytest.mark.parametrize("token, number", [
+    ("₹76,000", "76000"), ("76,000", "76000"), ("76000", "76000"), ("1,00,000", "100000"),
+    ("1,000,000.5", "1000000.5"), ("$17.7B", "17.7b"), ("2,3", "2,3"), ("12,34", "12,34"),
+    ("4%", "4%"), ("1952", "1952")])
+def test_number_tokens_have_one_spelling(token, number):
+    from answer_evaluator.text import normalise_number, stem
+
+    assert normalise_number(token) == stem(token) == number
+
+
+def test_rs_with_a_full_stop_does_not_end_the_sentence():
+    rubric = rubric_with(("outlay", ["76,000 crore"]))
+    text = "The sum is Rs. 76,000 crore. It was approved in 2021."
+    assert len(analyse(text).sentences) == 2
+    assert matched(rubric, text) == [("d", "outlay", "Rs 76,000 crore", False)]
+
+
+# ----------------------------------------------------------------------------- compounds, slips
+
+
+SLIPS = rubric_with(("lithography", []), ("semiconductor", []), ("government", []),
+                    ("infrastructure", []), ("Quad", ["Quadrilateral Security Dialogue"]),
+                    ("investment", []), ("policy", []), ("MGNREGA", []),
+                    ("ISRO", ["Indian Space Research Organisation"], True))
+
+
+@pytest.mark.parametrize("text, term, fuzzy", [
+    ("Photolithography tools are scarce.", "lithography", True),
+    ("Lithography-equipment makers.", "lithography", False),    # hyphen split: exact
+    ("A semi-conductor fab.", "semiconductor", False),
+    ("Two semiconductors fabs.", "semiconductor", False),
+    ("The goverment acted.", "government", True),
+    ("Goverments acted.", "government", True),
+    ("Better infrastucture.", "infrastructure", True),
+    ("The Quadrilaterl Security Dialogue met.", "Quad", True),
+    ("Sound policymaking helps.", "policy", True),
+    ("Invesment rose.", "investment", True),
+])
+def test_compounds_and_one_letter_slips_match(text, term, fuzzy):
+    assert [(t, f) for _, t, _, f in matched(SLIPS, text)] == [(term, fuzzy)]
+
+
+@pytest.mark.parametrize("text", [
+    "Disinvestment proceeds.",          # a prefix of three letters is not a compound
+    "Reinvestment.",
+    "The polity changed.",              # short words never match with a slip
+    "MGNREGS works.",                   # acronyms never match with a slip
+    "Indian Space Research Organisaton.",   # case-sensitive groups match exactly
+    "Isro launched it.",
+    "Indian Space Research Organization.",   # nor on stems
+    "Gevernment acted.",                # slips inside the first three letters: other words
+    "Remained.",
+])
+def test_conservative_non_matches(text):
+    assert matched(SLIPS, text) == [], text
+
+
+def test_numbers_never_match_with_a_slip():
+    rubric = rubric_with(("outlay", ["7600000 crore"]))
+    assert matched(rubric, "A sum of 7600001 crore.") == []
+    assert matched(rubric, "A sum of 760000 crore.") == []
+
+
+def test_a_word_the_rubric_itself_uses_is_not_a_slip():
+    """'deletion' and 'depletion' are one letter apart, but both are words; when the
+    rubric writes one of them, an answer's use of it is never a slip of the other."""
+    rubric = parse_rubric(SLIPS_TOML.replace("A point about the matter.",
+                                             "Groundwater depletion is severe."))
+    assert matched(rubric, "Groundwater depletion.") == []
+    assert [t for _, t, _, _ in matched(rubric, "Groundwater deleton.")] == ["deletion"]
+
+
+SLIPS_TOML = '''
+id = "t"
+question = "Discuss water."
+directive = "discuss"
+word_limit = 150
+max_marks = 10
+[[dimensions]]
+id = "d"
+title = "Water"
+advice = "Add it."
+  [[dimensions.keywords]]
+  term = "deletion"
+  [[dimensions.points]]
+  text = "A point about the matter."
+'''
+
+
+# ----------------------------------------------------------------------------- own groups
+
+
+SHARED = rubric_with(dims={
+    "security": [("Quad", ["Japan", "Australia"]), ("Malabar", [])],
+    "way-forward": [("Japan", ["Japanese"]), ("Vision 2030", [])],
+    "economy": [("investment", ["Japanese investment"])],
+})
+
+
+def test_a_form_listed_in_two_groups_credits_both_and_no_other():
+    hits = matched(SHARED, "Japan will matter.")
+    assert sorted((d, t) for d, t, _, _ in hits) == [("security", "Quad"),
+                                                     ("way-forward", "Japan")]
+
+
+def test_a_form_listed_in_one_group_credits_only_that_group():
+    assert [(d, t) for d, t, _, _ in matched(SHARED, "Australia joined.")] == [
+        ("security", "Quad")]
+    assert [(d, t) for d, t, _, _ in matched(SHARED, "The Japanese came.")] == [
+        ("way-forward", "Japan")]
+    # the longer phrase of the economy group claims its words
+    assert [(d, t) for d, t, _, _ in matched(SHARED, "Japanese investment grew.")] == [
+        ("economy", "investment")]
+
+
+def test_both_groups_count_in_the_dimension_scores():
+    from answer_evaluator import Evaluator
+    from answer_evaluator.models import Answer
+
+    evaluation = Evaluator(SHARED).evaluate(Answer("a", "Japan will matter to India."))
+    matched_terms = {d.dimension_id: d.matched_terms for d in evaluation.dimensions}
+    assert matched_terms["security"] == ("Quad",)
+    assert matched_terms["way-forward"] == ("Japan",)
+
+
+def test_a_hyphenated_keyword_meets_the_closed_compound():
+    rubric = rubric_with(("semi-conductor", []))
+    for text in ("A semiconductor fab.", "A semi-conductor fab.", "Semi conductor fabs."):
+        assert [(t, f) for _, t, _, f in matched(rubric, text)] == [("semi-conductor", False)]

@@ -1,70 +1,500 @@
-"""Find a rubric's keyword groups in an analysed answer: whole words, on stems, phrases too."""
+"""Find a rubric's keyword groups in an analysed answer: whole words, on stems, phrases too.
+
+How a form and an answer meet (docs/rubric-format.md, "How keywords match"):
+
+- both are turned into the same sequence of keys: stems for case-insensitive groups (exact
+  words for case-sensitive ones); numbers lose currency signs and thousands separators
+  ("₹76,000" -> "76000", text.normalise_number), a currency word before a number ("Rs",
+  "Rs.", "INR", "USD") or after it ("rupees", "dollars") is dropped, and a magnitude written
+  onto a number is spelt out ("$17.7B" -> "17.7 billion", "5cr" -> "5 crore");
+- a hyphenated compound meets the closed one ("semi-conductor" / "semiconductor");
+- an answer word that matched nothing exactly may still meet a keyword word as a compound
+  ("photolithography" holds "lithography") or with one slipped letter ("goverment"); such
+  hits carry `fuzzy=True`. Short words, numbers, acronyms and case-sensitive groups never
+  match this way;
+- every group matches with its own forms only: when two groups list the same form, a match
+  credits each of them (one KeywordHit per group), never a group that does not list it.
+
+The rubric's forms are compiled once (`KeywordMatcher.__init__`); what an answer word
+becomes is cached per distinct word, so `match` stays cheap per answer.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from .models import AnalysedText, KeywordHit, Rubric
+from .models import AnalysedText, KeywordHit, Rubric, Sentence
 from .text import stem, tokenize
+
+#: Words shorter than this (in letters) never match a keyword with a slipped letter: the
+#: answer word and the keyword word must both have at least this many.
+FUZZY_MIN_LETTERS = 7
+
+#: The letters a word with a slip must begin with as the keyword word does: slips fall
+#: inside a word ("goverment"), while real words one letter apart often differ early
+#: ("depletion" / "deletion", "remained" / "retained", "rational" / "national").
+FUZZY_SAME_PREFIX = 3
+
+#: A keyword word matches inside a longer answer word ("lithography" in
+#: "photolithography") only when it has at least this many letters ...
+COMPOUND_MIN_LETTERS = 6
+
+#: ... and the rest of the answer word has at least this many, so a prefix such as "dis",
+#: "non" or "re" never makes a compound ("disinvestment" is not "investment").
+COMPOUND_MIN_REST = 4
+
+#: Most distinct answer words a matcher remembers what they are to its rubric (then it
+#: forgets them all and starts again).
+WORD_CACHE_SIZE = 200_000
+
+#: Currency words dropped before a number ("Rs 76,000", "INR 76,000"); "us" only before a
+#: dollar figure ("US$5.1B").
+_CURRENCY_BEFORE = frozenset({"rs", "inr", "usd", "rupe"})
+#: Currency words dropped after a number or its magnitude ("76,000 crore rupees").
+_CURRENCY_AFTER = frozenset({"rupe", "dollar"})
+_CURRENCY_WORDS = _CURRENCY_BEFORE | _CURRENCY_AFTER | {"us"}
+#: Magnitude words (stems) a currency word may follow.
+_MAGNITUDES = frozenset({"thousand", "lakh", "crore", "million", "billion", "trillion"})
+#: Magnitudes written onto a number, spelt out; "m" and "k" only after a currency sign.
+_SUFFIXES = {"b": "billion", "bn": "billion", "mn": "million", "cr": "crore",
+             "crore": "crore", "tn": "trillion", "lakh": "lakh", "billion": "billion",
+             "million": "million"}
+_CURRENCY_SUFFIXES = {"m": "million", "k": "thousand"}
+_NUMBER = re.compile(r"(\d+(?:\.\d+)?)([a-z]+)")
 
 
 @dataclass(frozen=True)
-class _Form:
+class _Credit:
+    """One group a phrase counts for."""
+
     dimension_id: str
     group_index: int          #: index of the group across the rubric
     term: str
-    form: str
+    form: str                 #: the group's first form with this key sequence
     weight: float
-    tokens: tuple[str, ...]   #: stems, or exact words when case-sensitive
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    keys: tuple[str, ...]     #: stems, or exact words when case-sensitive
     case_sensitive: bool
+    credits: tuple[_Credit, ...]
+
+
+class _Keys:
+    """A sentence (or a form) as keys. Key j stands for the word at pos[j] alone unless
+    `wide` gives it a span of words (start, end); `fuzzy` holds the keys that stand for a
+    word approximately."""
+
+    __slots__ = ("keys", "pos", "wide", "fuzzy", "shared")
+
+    def __init__(self):
+        self.keys: list[str] = []
+        self.pos: list[int] = []
+        self.wide: dict[int, tuple[int, int]] = {}
+        self.fuzzy: set[int] = set()
+        self.shared = False       #: some words have more than one key ("$17.7B")
+
+    def add(self, key: str, start: int, end: int, fuzzy: bool = False):
+        if end != start + 1:
+            self.wide[len(self.keys)] = (start, end)
+        if fuzzy:
+            self.fuzzy.add(len(self.keys))
+        self.keys.append(key)
+        self.pos.append(start)
+
+    def start(self, j: int) -> int:
+        wide = self.wide.get(j)
+        return self.pos[j] if wide is None else wide[0]
+
+    def end(self, j: int) -> int:
+        wide = self.wide.get(j)
+        return self.pos[j] + 1 if wide is None else wide[1]
+
+    def widen_last(self, end: int):
+        """The last key also stands for the words up to `end` ("76,000 crore rupees")."""
+        j = len(self.keys) - 1
+        self.wide[j] = (self.start(j), end)
+
+
+def _number_keys(word: str, key: str) -> tuple[str, ...]:
+    """The keys of one number token (already `normalise_number`-ed as `key`)."""
+    split = _NUMBER.fullmatch(key)
+    if split is None:
+        return (key,)
+    number, suffix = split.groups()
+    spelt = _SUFFIXES.get(suffix) or (_CURRENCY_SUFFIXES.get(suffix)
+                                      if word[:1] in ("$", "\u20b9") else None)
+    return (number, spelt) if spelt else (key,)
+
+
+def _is_number(key: str) -> bool:
+    return key[:1].isdigit()
+
+
+def _currency_before(stems: tuple[str, ...], words: tuple[str, ...], i: int) -> bool:
+    """Is word i a currency word written before a number?"""
+    key = stems[i]
+    if i + 1 >= len(stems) or not _is_number(stems[i + 1]):
+        return False
+    return key in _CURRENCY_BEFORE or (key == "us" and words[i + 1][:1] == "$")
+
+
+def _currency_after(out: _Keys, key: str) -> bool:
+    """Is `key` a currency word after a number or a number's magnitude?"""
+    if key not in _CURRENCY_AFTER or not out.keys:
+        return False
+    last = out.keys[-1]
+    return _is_number(last) or (last in _MAGNITUDES and len(out.keys) > 1
+                                and _is_number(out.keys[-2]))
+
+
+def _to_keys(words: tuple[str, ...], stems: tuple[str, ...]) -> _Keys:
+    """A form's words as keys (module docstring)."""
+    out = _Keys()
+    for i, key in enumerate(stems):
+        if _is_number(key):
+            for part in _number_keys(words[i], key):
+                out.add(part, i, i + 1)
+        elif _currency_after(out, key):
+            out.widen_last(i + 1)
+        elif not _currency_before(stems, words, i):
+            out.add(key, i, i + 1)
+    return out
+
+
+def form_keys(form: str, case_sensitive: bool = False) -> tuple[str, ...]:
+    """What a keyword form matches, as the matcher compares it: exact words when
+    case-sensitive, else keys as the module docstring describes."""
+    words = tokenize(form)[0]
+    if case_sensitive:
+        return tuple(words)
+    return tuple(_to_keys(words, tuple(stem(w) for w in words)).keys)
+
+
+def _hyphen_joined(form: str) -> str | None:
+    """The closed compound of a hyphenated form ("semi-conductor" -> "semiconductor")."""
+    joined = re.sub(r"(?<=[^\W\d_])-(?=[^\W\d_])", "", form)
+    return joined if joined != form else None
+
+
+_KEYBOARD = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_KEYBOARD_SHIFT = (0.0, 0.25, 0.75)     # how far each row sits right of the top one
+_VOWELS = frozenset("aeiouy")
+
+
+def _neighbours() -> dict[str, frozenset[str]]:
+    keys = {ch: (r, c + _KEYBOARD_SHIFT[r])
+            for r, row in enumerate(_KEYBOARD) for c, ch in enumerate(row)}
+    return {a: frozenset(b for b, (r2, x2) in keys.items()
+                         if b != a and abs(r - r2) <= 1 and abs(x - x2) <= 1)
+            for a, (r, x) in keys.items()}
+
+
+#: Letters one may type for another by slip: neighbours on a QWERTY keyboard.
+_NEAR_KEYS = _neighbours()
+
+
+def _slip(a: str, b: str) -> bool:
+    """Could letter b have been written for letter a? A vowel for a vowel (the usual
+    spelling confusion: "independance") or a neighbouring key. Any other replaced letter
+    is more often another word ("remained" is not "retained", "rational" not "national")."""
+    return (a in _VOWELS and b in _VOWELS) or b in _NEAR_KEYS.get(a, ())
+
+
+def _within_one_edit(a: str, b: str) -> bool:
+    """a and b differ by at most one dropped, added or swapped letter (Damerau-Levenshtein
+    distance 1), or one letter replaced by a slip (`_slip`)."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    i = 0
+    while i < min(la, lb) and a[i] == b[i]:
+        i += 1
+    if la == lb:
+        return ((a[i + 1:] == b[i + 1:] and _slip(a[i], b[i]))           # replaced
+                or (i + 1 < la and a[i] == b[i + 1] and a[i + 1] == b[i]
+                    and a[i + 2:] == b[i + 2:]))                         # swapped
+    return a[i + 1:] == b[i:] if la > lb else a[i:] == b[i + 1:]        # dropped / added
+
+
+def _plain(word: str) -> bool:
+    """A word that may match approximately: letters only, not an acronym or a CamelCase
+    name (no capital after the first letter)."""
+    return word.isalpha() and word[1:] == word[1:].lower()
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+#: What an answer word is to the matcher (cached per distinct word as written): a word that
+#: can take part in no match is `_NOTHING`, a keyword word its key, else (kind, keys, fuzzy).
+_NOTHING = ""
+_PLAIN, _NUMBER_WORD, _CURRENCY_WORD, _JOIN_HEAD = range(4)
 
 
 class KeywordMatcher:
     """Compiled once per rubric; `match` is then cheap for each answer."""
 
     def __init__(self, rubric: Rubric):
-        forms: list[_Form] = []
+        by_keys: dict[tuple[bool, tuple[str, ...]], dict[int, _Credit]] = {}
+        long_words: dict[str, str] = {}     # keyword word (lower) -> its key
         index = 0
         for dim in rubric.dimensions:
             for group in dim.keywords:
+                sensitive = group.case_sensitive
                 for form in group.forms:
-                    words = tokenize(form)[0]
-                    if not words:
-                        continue
-                    tokens = words if group.case_sensitive else tuple(stem(w) for w in words)
-                    forms.append(_Form(dim.dimension_id, index, group.term, form, group.weight,
-                                       tokens, group.case_sensitive))
+                    spellings = [form]
+                    joined = None if sensitive else _hyphen_joined(form)
+                    if joined:
+                        spellings.append(joined)
+                    for spelling in spellings:
+                        words = tokenize(spelling)[0]
+                        if sensitive:
+                            keys = tuple(words)
+                        else:
+                            stems = tuple(stem(w) for w in words)
+                            keys = tuple(_to_keys(words, stems).keys)
+                            for word, key in zip(words, stems):
+                                if len(word) >= COMPOUND_MIN_LETTERS and _plain(word):
+                                    long_words.setdefault(word.lower(), key)
+                        if keys:
+                            credits = by_keys.setdefault((sensitive, keys), {})
+                            if index not in credits:
+                                credits[index] = _Credit(dim.dimension_id, index, group.term,
+                                                         form, group.weight)
                 index += 1
         self.group_count = index
-        # Longest forms first so "Act East Policy" claims its words before "Act East".
-        self.forms = tuple(sorted(forms, key=lambda f: -len(f.tokens)))
-        self._by_first: dict[str, list[_Form]] = {}
-        for form in self.forms:
-            self._by_first.setdefault(form.tokens[0], []).append(form)
+        phrases = [_Phrase(keys, sensitive, tuple(credits.values()))
+                   for (sensitive, keys), credits in by_keys.items()]
+        # Longest phrases first so "Act East Policy" claims its words before "Act East".
+        phrases.sort(key=lambda p: -len(p.keys))
+        self.phrases = tuple(phrases)
+        self._by_stem: dict[str, list[_Phrase]] = {}
+        self._by_word: dict[str, list[_Phrase]] = {}
+        for phrase in phrases:
+            table = self._by_word if phrase.case_sensitive else self._by_stem
+            table.setdefault(phrase.keys[0], []).append(phrase)
+        vocabulary = frozenset(k for p in phrases if not p.case_sensitive for k in p.keys)
+        self._vocabulary = vocabulary
+        long_words = {w: k for w, k in long_words.items() if k in vocabulary}
+        # Compounds: keyword stems an answer word may end with; keyword words it may begin
+        # with; the first parts of a keyword word written with a hyphen ("semi-").
+        self._tails = frozenset(long_words.values())
+        self._heads = long_words
+        self._join_heads = frozenset(word[:cut] for word in long_words
+                                     for cut in range(2, len(word) - 1))
+        # Slips: the long keyword words (singular) by their first letters, and the words
+        # the rubric itself uses (an answer word the rubric knows is a real word, never a
+        # slip of a keyword).
+        self._edits: dict[str, list[tuple[str, str]]] = {}
+        for word, key in long_words.items():
+            word = _singular(word)
+            if len(word) >= FUZZY_MIN_LETTERS:
+                self._edits.setdefault(word[:FUZZY_SAME_PREFIX], []).append((word, key))
+        texts = [rubric.question, *rubric.introduction.hints, *rubric.conclusion.hints]
+        for dim in rubric.dimensions:
+            texts += [dim.title, dim.advice, *(p.text for p in dim.points)]
+        self._known = frozenset(re.findall(r"[^\W\d_]+", " ".join(texts).lower()))
+        self._words: dict[str, str | tuple] = {}
+
+    # ------------------------------------------------------------------ answer words
+
+    def _word(self, word: str, key: str) -> str | tuple:
+        """What one answer word is to this rubric (`_NOTHING`, its key, or (kind, keys,
+        fuzzy)); cached per distinct word."""
+        if len(self._words) >= WORD_CACHE_SIZE:
+            self._words.clear()
+        vocabulary = self._vocabulary
+        if _is_number(key):
+            keys = _number_keys(word, key)
+            found = (_NUMBER_WORD, keys, False) if vocabulary.intersection(keys) else _NOTHING
+        elif key in _CURRENCY_WORDS:
+            found = (_CURRENCY_WORD, (key,) if key in vocabulary else (), False)
+        elif key in vocabulary:
+            found = key
+        elif key[:1].isalpha():
+            approximate = self._approximate(word, key)
+            keys = () if approximate is None else (approximate,)
+            if word.lower() in self._join_heads:
+                found = (_JOIN_HEAD, keys, bool(keys))
+            else:
+                found = (_PLAIN, keys, True) if keys else _NOTHING
+        else:
+            found = _NOTHING
+        self._words[word] = found
+        return found
+
+    def _approximate(self, word: str, key: str) -> str | None:
+        """The keyword key an answer word that is no keyword word stands for, as a
+        compound or with a slipped letter, or None."""
+        if not _plain(word):
+            return None
+        # A keyword at the end of the word, on stems ("photolithography": lithography; stems
+        # keep "television" from ending in "vision"); the longest keyword part wins.
+        tails = self._tails
+        for cut in range(COMPOUND_MIN_REST, len(key) - 1):
+            if key[cut:] in tails:
+                return key[cut:]
+        # A keyword word at the start, as written ("policymaking": policy; on stems
+        # "statement" would begin with "states").
+        lowered = word.lower()
+        for cut in range(len(lowered) - COMPOUND_MIN_REST, COMPOUND_MIN_LETTERS - 1, -1):
+            head = self._heads.get(lowered[:cut])
+            if head is not None:
+                return head
+        if len(lowered) < FUZZY_MIN_LETTERS or not self._edits or lowered in self._known:
+            return None
+        lowered = _singular(lowered)
+        keys = {k for w, k in self._edits.get(lowered[:FUZZY_SAME_PREFIX], ())
+                if _within_one_edit(w, lowered)}
+        return keys.pop() if len(keys) == 1 else None
+
+    def _hyphen_join(self, sentence: Sentence, i: int) -> str | None:
+        """The key of words i and i+1 written as one ("semi-conductor"), when it is a
+        keyword word."""
+        spans, words = sentence.spans, sentence.words
+        if i + 1 >= len(spans) or spans[i + 1][0] != spans[i][1] + 1:
+            return None
+        if sentence.text[spans[i][1]] != "-" or not words[i + 1].isalpha():
+            return None
+        joined = stem(words[i] + words[i + 1].lower())
+        return joined if joined in self._vocabulary else None
+
+    def _keys(self, sentence: Sentence) -> _Keys:
+        """The sentence's words that can take part in a match, as keys; the words between
+        them are left out (`_find` checks that a phrase's keys are neighbours)."""
+        words, stems = sentence.words, sentence.stems
+        cache = self._words
+        out = _Keys()
+        keys, positions = out.keys, out.pos
+        joined_next = False
+        for i, word in enumerate(words):
+            if joined_next:
+                joined_next = False
+                continue
+            info = cache.get(word)
+            if info is None:
+                info = self._word(word, stems[i])
+            if not info:
+                continue
+            if info.__class__ is str:             # the common case: a keyword word
+                keys.append(info)
+                positions.append(i)
+                continue
+            kind, word_keys, is_fuzzy = info
+            if kind == _PLAIN:
+                out.add(word_keys[0], i, i + 1, is_fuzzy)
+            elif kind == _NUMBER_WORD:
+                # "Rs 76,000": the currency word has no key; the number's hit starts there
+                start = i - 1 if i and _currency_before(stems, words, i - 1) else i
+                for part in word_keys:
+                    out.add(part, start, i + 1)
+                out.shared = out.shared or len(word_keys) > 1
+            elif kind == _CURRENCY_WORD:
+                if keys and out.end(len(keys) - 1) == i and _currency_after(out, stems[i]):
+                    out.widen_last(i + 1)     # "76,000 crore rupees": the hit spans it
+                elif word_keys and not _currency_before(stems, words, i):
+                    out.add(word_keys[0], i, i + 1)
+            else:
+                joined = self._hyphen_join(sentence, i)
+                if joined is not None:
+                    out.add(joined, i, i + 2)
+                    joined_next = True
+                elif word_keys:
+                    out.add(word_keys[0], i, i + 1, is_fuzzy)
+        return out
+
+    # ------------------------------------------------------------------ matching
+
+    @staticmethod
+    def _find(keys: _Keys, table: dict[str, list[_Phrase]], found: list) -> None:
+        """Every (start, -end, -length, phrase, fuzzy) where a phrase of `table` matches."""
+        sequence, positions, wide, fuzzy = keys.keys, keys.pos, keys.wide, keys.fuzzy
+        count = len(sequence)
+        for at in range(count):
+            candidates = table.get(sequence[at])
+            if candidates is None:
+                continue
+            for phrase in candidates:
+                size = len(phrase.keys)
+                last = at + size - 1
+                if size > 1 and (last >= count or tuple(sequence[at:last + 1]) != phrase.keys
+                                 or any(keys.start(j) > keys.end(j - 1)
+                                        for j in range(at + 1, last + 1))):
+                    continue                      # not these keys, or words between them
+                if wide:
+                    start, end = keys.start(at), keys.end(last)
+                else:
+                    start, end = positions[at], positions[last] + 1
+                found.append((start, -end, -size, phrase,
+                              bool(fuzzy) and not fuzzy.isdisjoint(range(at, last + 1))))
+
+    @staticmethod
+    def _find_words(words: tuple[str, ...], table: dict[str, list[_Phrase]],
+                    found: list) -> None:
+        """The same for the case-sensitive phrases, on the words as written."""
+        count = len(words)
+        for at in range(count):
+            candidates = table.get(words[at])
+            if candidates is None:
+                continue
+            for phrase in candidates:
+                end = at + len(phrase.keys)
+                if end <= count and tuple(words[at:end]) == phrase.keys:
+                    found.append((at, -end, -len(phrase.keys), phrase, False))
 
     def match(self, text: AnalysedText) -> tuple[KeywordHit, ...]:
-        """Every occurrence of every form, without overlaps inside a sentence."""
+        """Every occurrence of every form, without overlaps inside a sentence; a match
+        credits each group that lists the matched form."""
         hits: list[KeywordHit] = []
-        by_first = self._by_first
+        by_stem, by_word = self._by_stem, self._by_word
         for sentence in text.sentences:
-            taken = [False] * len(sentence.words)
-            for position in range(len(sentence.words)):
-                on_stem = by_first.get(sentence.stems[position])
-                on_word = by_first.get(sentence.words[position])
-                if on_stem is None and on_word is None:
-                    continue
-                # each list is already longest first (built from self.forms)
-                candidates = (on_stem if on_word is None else on_word if on_stem is None else
-                              sorted(on_stem + on_word, key=lambda f: -len(f.tokens)))
-                for form in candidates:
-                    end = position + len(form.tokens)
-                    source = sentence.words if form.case_sensitive else sentence.stems
-                    if end > len(source) or any(taken[position:end]):
+            found: list = []
+            if by_stem:
+                keys = self._keys(sentence)
+                if keys.keys:
+                    self._find(keys, by_stem, found)
+                    if keys.wide or keys.shared:
+                        found.sort(key=_ORDER)
+            if by_word:
+                self._find_words(sentence.words, by_word, found)
+                found.sort(key=_ORDER)
+            if not found:
+                continue
+            # Leftmost first, then the most words, then the most keys ("$17.7B" is the two
+            # keys 17.7 and billion; `_find` lists them so): the first free span wins; any
+            # other phrase of the very same span and length (another group's identical form)
+            # is credited too.
+            covered = 0                   # the words before this are taken
+            chosen = None
+            span: list[_Phrase] = []      # the phrases credited for the chosen span
+            index = sentence.index
+            for start, neg_end, neg_size, phrase, fuzzy in found:
+                end = -neg_end
+                if chosen != (start, end, neg_size):
+                    if start < covered:
                         continue
-                    if tuple(source[position:end]) == form.tokens:
-                        for j in range(position, end):
-                            taken[j] = True
-                        hits.append(KeywordHit(form.dimension_id, form.term, form.form,
-                                               sentence.index, position, end, form.weight))
-                        break
+                    chosen = (start, end, neg_size)
+                    covered = end
+                    span = [phrase]
+                    for credit in phrase.credits:
+                        hits.append(KeywordHit(credit.dimension_id, credit.term, credit.form,
+                                               index, start, end, credit.weight, fuzzy))
+                else:
+                    credited = {c.group_index for p in span for c in p.credits}
+                    span.append(phrase)
+                    for credit in phrase.credits:
+                        if credit.group_index not in credited:
+                            hits.append(KeywordHit(credit.dimension_id, credit.term,
+                                                   credit.form, index, start, end,
+                                                   credit.weight, fuzzy))
         return tuple(hits)
+
+
+def _ORDER(found: tuple) -> tuple:
+    return found[:3]

@@ -65,12 +65,32 @@ anise base based bases vise ise franchise reprise incise incised circumcise
 """.split())
 
 
+#: A number written with thousands separators, Western (76,000; 1,000,000) or Indian
+#: (1,00,000): groups of two or three digits after the first, the last of three.
+_GROUPED = re.compile(r"\d{1,3}(?:,\d{2,3})*,\d{3}(?=\.\d|[^\d.,]|$)")
+
+
+def normalise_number(token: str) -> str:
+    """One spelling for a number token: lower case, no currency sign, no thousands
+    separators ("₹76,000" and "76000" -> "76000"; "$17.7B" -> "17.7b"). Other tokens are
+    returned lower-cased."""
+    lowered = token.lower()
+    if lowered[:1] in ("$", "\u20b9"):
+        lowered = lowered[1:]
+    if "," in lowered:
+        grouped = _GROUPED.match(lowered)
+        if grouped:
+            lowered = grouped.group().replace(",", "") + lowered[grouped.end():]
+    return lowered
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """Lower-cased Snowball stem of one word token, British and American spellings merged."""
+    """Lower-cased Snowball stem of one word token, British and American spellings merged;
+    number tokens get `normalise_number`."""
     lowered = word.lower()
     if not lowered[:1].isalpha():
-        return lowered
+        return normalise_number(lowered)
     if len(lowered) > 5 and lowered not in _NOT_BRITISH:
         for pattern, replacement in _BRITISH:
             lowered = pattern.sub(replacement, lowered)
