@@ -120,3 +120,165 @@ def test_every_number_is_explained_by_the_formula(sample_evaluations):
                                             + (1 - s.keyword_share) * d.point_score)
         assert dict(e.features)["coverage"] == pytest.approx(coverage)
         assert e.marks == round_half(e.max_marks * s.strictness * e.quality * e.length.factor)
+
+
+# ----------------------------------------------------------------------------- false alarms
+# The checks below once fired on real answers that human markers gave full marks
+# (benchmarks/false_alarms.py measures how often); these sentences are hand-written.
+
+
+def _analysed(text):
+    from answer_evaluator.text import analyse
+
+    return analyse(text)
+
+
+def _weights(text, settings=None):
+    import numpy as np
+
+    from answer_evaluator.scoring import weigh_sentences
+    from answer_evaluator.settings import DEFAULT_SETTINGS
+
+    return weigh_sentences(text, np.zeros(len(text.sentences)), set(),
+                           settings or DEFAULT_SETTINGS)
+
+
+ORDINARY = """Electrons flow into or out of the battery. That is the terminal they come from.
+Bulb a and bulb c are in a closed path with the battery, so they stay on. The 2015 agreement
+set up a fund for the metro, and the loans were paid back in 2020. Their is a gap at the
+switch. Japan and India meet in the 2+2 format, at the level of ministers, once a year. This is
+what the circuit is made of, and it is what the voltage depends on."""
+
+
+def test_ordinary_english_has_no_clear_word_order_anomaly():
+    from answer_evaluator.scoring import fluency_factors, word_order_anomalies
+    from answer_evaluator.settings import DEFAULT_SETTINGS
+
+    text = _analysed(ORDINARY)
+    openers, anomalies = word_order_anomalies(text)
+    assert openers >= DEFAULT_SETTINGS.word_order_min_openers
+    assert anomalies == 0
+    prose, order, _, anomaly = fluency_factors(text, DEFAULT_SETTINGS)
+    assert order == 1.0 and anomaly == 0.0
+    for sentence in ("Electrons flow into or out of the battery.",
+                     "That is what the bulb is connected to.",
+                     "The 2015 agreement set up a fund."):
+        assert word_order_anomalies(_analysed(sentence))[1] == 0, sentence
+
+
+def test_clear_anomalies_are_counted_only_between_adjacent_words():
+    from answer_evaluator.scoring import word_order_anomalies
+
+    assert word_order_anomalies(_analysed("Trade grew in the of years."))[1] == 1
+    assert word_order_anomalies(_analysed("Trade grew from of ties and."))[1] == 2
+    assert word_order_anomalies(_analysed("Part a, the first part, is done."))[1] == 0
+
+
+JUMBLED = """Ties the of and grew trade in years the. Funds a with the for of metro built and.
+Loans the to and of were the paid for. Ministers the meet of in and format the a year. Of
+with the bulb into the and battery of path."""
+
+
+def test_jumbled_words_are_caught_once_there_are_enough_of_them():
+    from answer_evaluator.scoring import fluency_factors
+    from answer_evaluator.settings import DEFAULT_SETTINGS
+
+    text = _analysed(JUMBLED)
+    _, order, _, anomaly = fluency_factors(text, DEFAULT_SETTINGS)
+    assert order == 0.0 and anomaly > DEFAULT_SETTINGS.word_order_high
+    # one jumbled sentence has too few opportunities to tell jumbled text from a typo
+    short = _analysed("Ties the of and grew trade.")
+    assert fluency_factors(short, DEFAULT_SETTINGS)[1] == 1.0
+
+
+def test_word_order_flag_fires_exactly_when_the_factor_cuts():
+    from answer_evaluator.models import LengthReport
+    from answer_evaluator.scoring import answer_flags, fluency
+    from answer_evaluator.settings import DEFAULT_SETTINGS
+
+    length = LengthReport(100, 100, 100, 1.0, 1.0, "")
+    for source, expected in ((JUMBLED, True), (ORDINARY, False)):
+        text = _analysed(source)
+        parts = fluency(text, DEFAULT_SETTINGS)
+        flags = answer_flags((), parts, _weights(text), length, 1.0, None)
+        assert ("word-order" in {f.code for f in flags}) is expected
+        assert (parts[0] < 1) is expected
+
+
+def test_subject_forms_skip_the_first_word_of_every_sentence():
+    from answer_evaluator.model_answer import rubric_from_model_answer
+    from answer_evaluator.scoring import subject_forms
+
+    rubric = rubric_from_model_answer("Read the passage. Explain how pandas adapted.",
+                                      "Pandas adapted by eating bamboo.")
+    assert subject_forms(rubric) == ()
+    rubric = rubric_from_model_answer("Read the story. Explain how Rose helps her family.",
+                                      "Rose works hard to send money home.")
+    assert subject_forms(rubric) == (("rose",),)
+
+
+def test_labels_and_titles_are_not_the_subject():
+    from answer_evaluator.model_answer import rubric_from_model_answer
+    from answer_evaluator.scoring import subject_forms
+
+    rubric = rubric_from_model_answer("Why was bulb A on when switch Z was open?",
+                                      "Bulb A was still in a closed path with the battery.")
+    assert subject_forms(rubric) == ()
+    rubric = rubric_from_model_answer("Where do C++ programs begin to execute?",
+                                      "They begin at the main function.")
+    assert subject_forms(rubric) == ()
+    rubric = rubric_from_model_answer("What effect does Mr. Leonard have on Paul?",
+                                      "Mr. Leonard helps Paul to train and to read.")
+    assert subject_forms(rubric) == (("leonard",), ("paul",))
+
+
+def test_a_terse_answer_of_one_or_two_sentences_is_not_a_keyword_list():
+    from answer_evaluator.scoring import fluency, is_list_like
+    from answer_evaluator.settings import DEFAULT_SETTINGS
+
+    for answer in ("main", "Name, parameters, scope, return type, body.",
+                   "Its name, parameters, return type, scope. Nothing else."):
+        text = _analysed(answer)
+        assert fluency(text, DEFAULT_SETTINGS)[:2] == (1.0, 1.0), answer
+        assert not any(f for f in _weights(text).flags), answer
+    # the sentence has the shape of a list; in a longer answer it is weighed as one
+    assert is_list_like(_analysed("Name, parameters, scope, return type, body.").sentences[0])
+
+
+def test_a_terse_list_answer_earns_its_marks():
+    from answer_evaluator.model_answer import evaluator_for, rubric_from_model_answer
+
+    rubric = rubric_from_model_answer("What does a function prototype include?",
+                                      "The function name, its parameters and its return type.")
+    evaluation = evaluator_for(rubric).evaluate("Name, parameters, return type.")
+    assert "keyword-list" not in codes(evaluation)
+    assert evaluation.fluency == 1.0
+
+
+def test_a_list_needs_hardly_any_clause_words():
+    from answer_evaluator.scoring import fluency, is_list_like
+    from answer_evaluator.settings import DEFAULT_SETTINGS
+
+    assert is_list_like(_analysed("ISM 2021, MeitY, DLI, fiscal support, OSAT units.").sentences[0])
+    assert not is_list_like(_analysed(
+        "So I said, walking back, that it was fine, calm, and kind.").sentences[0])
+    lists = _analysed("ISM 2021, MeitY, DLI, fiscal support, OSAT units.\n"
+                      "Progress: Micron, Tata, SCL Mohali, Dholera.\n"
+                      "Challenges: capital, water, skills, lithography, ASML.")
+    assert all("a list of terms, not a sentence" in f for f in _weights(lists).flags)
+    assert fluency(lists, DEFAULT_SETTINGS)[0] == 0.0
+
+
+def test_short_sentences_are_not_fragments_but_runs_of_terms_are():
+    from answer_evaluator.scoring import fluency, is_fragment
+    from answer_evaluator.settings import DEFAULT_SETTINGS
+
+    sentences = _analysed("Pythons are generalists. They eat anything. Yen loans 1958.").sentences
+    assert [is_fragment(s, DEFAULT_SETTINGS) for s in sentences] == [False, False, True]
+    prose = _analysed("Pandas eat almost only bamboo. Koalas eat eucalyptus leaves, nearly "
+                      "nothing else. Both are specialists. Pythons are generalists.")
+    assert fluency(prose, DEFAULT_SETTINGS)[0] == 1.0
+    assert not any(_weights(prose).flags)
+    terms = _analysed("Yen loans 1958. Delhi Metro. Bullet train. DMIC. Quad. CEPA 2011.")
+    assert fluency(terms, DEFAULT_SETTINGS)[0] < 0.5
+    assert all("a fragment, not a sentence" in f for f in _weights(terms).flags)

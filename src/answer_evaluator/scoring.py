@@ -496,8 +496,8 @@ each every other another first second third new major key""".split())
 _GENERIC_NAME_WORDS = frozenset("""first second new national mission policy council act scheme
 movement north south east west central union state states government ministry board
 commission programme program initiative yojana abhiyan""".split())
-#: Titles before a name ("Mr. Leonard", "Aunt Kolab"): the name is the subject, not the title.
-_TITLES = frozenset("mr mrs ms miss dr prof sir madam lord lady aunt uncle saint st".split())
+#: Titles before a name ("Mr. Leonard"): the name is the subject, not the title.
+_TITLES = frozenset("mr mrs ms miss dr prof sir madam lord lady saint st".split())
 
 
 def subject_share(text: AnalysedText, weights: SentenceWeights, forms, settings=None) -> float:
@@ -560,7 +560,8 @@ def rival_subject(text: AnalysedText, forms) -> Rival | None:
                 subject_count += 1
                 continue
             uses[stem_] = uses.get(stem_, 0) + 1
-            if word[:1].isupper() and not word.isupper() and word.lower() not in _NOT_NAMES:
+            if (word[:1].isupper() and not word.isupper() and word.lower() not in _NOT_NAMES
+                    and word.lower() not in _TITLES):
                 capitalised[stem_] = capitalised.get(stem_, 0) + 1
                 names.setdefault(stem_, word.split("'")[0])
     candidates = [(count, stem_) for stem_, count in capitalised.items()
