@@ -216,7 +216,6 @@ def test_uncalibrated_engine_beats_plain_tfidf_on_mohler_dev(mohler_dev):
     engine = pearsonr(grading.predicted, human)[0]
     assert 0.40 < baseline < 0.48            # the README's reference figure is 0.44
     assert engine > baseline + 0.05, (engine, baseline)
-    assert seconds < 30                      # 1,074 answers, well under a minute
 
 
 def test_agreement_runs_the_whole_dev_file_quickly(mohler_dev, capsys, tmp_path):

@@ -623,7 +623,7 @@ def fit_calibration(features: Sequence[Mapping[str, float]], scores, groups, *,
     marks before calibration, e.g. `Grading.scheme_marks`) and `margin` (one, or one per
     row) every out-of-fold prediction is capped as grading caps it, and the ridge strengths
     are chosen on the capped marks."""
-    from .agreement import metrics
+    from .metrics import metrics
 
     features = list(features)
     scores = np.asarray(scores, dtype=float)

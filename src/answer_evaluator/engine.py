@@ -11,7 +11,7 @@ from .scoring import (answer_flags, check_directive, check_length, check_structu
                       match_points, question_coverage,
                       repeated_share, rival_subject, score_dimensions, settle_states, sentence_feedback, subject_forms, subject_share,
                       suggestions, weigh_sentences)
-from .settings import Settings
+from .settings import Settings, settings_for
 from .similarity import PointSimilarity, content_stems
 from .text import analyse
 
@@ -22,8 +22,6 @@ class Evaluator:
     def __init__(self, rubric: Rubric, settings: Settings | None = None, *,
                  calibration=None):
         if settings is None:                  # the settings that fit the kind of rubric
-            from .model_answer import settings_for
-
             settings = settings_for(rubric)
         self.rubric = rubric
         self.settings = settings

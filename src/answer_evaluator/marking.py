@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from .models import (CalibrationStep, Coverage, DimensionMarks, Evidence, KeywordHit,
                      LengthReport, MarkLine, MarksBreakdown, PointMatch, Rubric,
                      DimensionScore, DirectiveReport, StructureReport)
-from .settings import Settings
+from .settings import ESSAY_ANSWER_SOURCE, Settings
 
 
 @dataclass(frozen=True)
@@ -50,9 +50,8 @@ def strictness_of(rubric: Rubric, settings: Settings) -> float:
     and rubrics built from essay model answers, and 1 for the rest."""
     if rubric.marking.strictness is not None:
         return rubric.marking.strictness
-    from .model_answer import ESSAY_SOURCE
-
-    return settings.strictness if rubric.is_upsc or rubric.source == ESSAY_SOURCE else 1.0
+    return (settings.strictness if rubric.is_upsc or rubric.source == ESSAY_ANSWER_SOURCE
+            else 1.0)
 
 
 def word_limit_role(rubric: Rubric) -> str:

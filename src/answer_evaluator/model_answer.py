@@ -27,13 +27,15 @@ import re
 from functools import lru_cache
 
 from .directives import DIRECTIVES, detect_directive
-from .models import Dimension, KeywordGroup, ModelPoint, Rubric
-from .settings import DEFAULT_SETTINGS, Settings
+from .models import Dimension, KeywordGroup, MarkingScheme, ModelPoint, Rubric
+from .settings import (ESSAY_ANSWER_SOURCE, SHORT_ANSWER_CHANGES, SHORT_ANSWER_SETTINGS,
+                       SHORT_ANSWER_SOURCE, settings_for)
 from .text import analyse, stem, tokenize
 
-#: `Rubric.source` of the rubrics built here; `settings_for` recognises them.
-SOURCE = "built from a short model answer"
-ESSAY_SOURCE = "built from a model answer"
+#: `Rubric.source` of the rubrics built here (declared in settings.py, which picks their
+#: settings); `settings_for` recognises them.
+SOURCE = SHORT_ANSWER_SOURCE
+ESSAY_SOURCE = ESSAY_ANSWER_SOURCE
 #: Name of the shipped calibration used by default for rubrics built from short answers.
 DEFAULT_CALIBRATION = "default"
 #: A model answer up to this many words is a short answer; a longer one an essay.
@@ -57,24 +59,6 @@ MIN_CLAUSE_WORDS = 5
 WORD_LIMIT_FACTOR = 2.0
 MIN_WORD_LIMIT = 20
 
-#: How short-answer settings differ from the defaults: content only (a one-line answer has
-#: no introduction or conclusion and no directive to obey), full marks for a complete
-#: answer, short sentences count in full, no penalty for being terse, a mild one for
-#: rambling far past the model answer's length.
-SHORT_ANSWER_CHANGES: dict[str, float] = {
-    "content_share": 1.0, "structure_share": 0.0, "directive_share": 0.0,
-    "strictness": 1.0,
-    "full_sentence_words": 3, "fragment_words": 2,
-    "off_subject_floor": 1.0,
-    "under_penalty": 0.0, "over_penalty": 0.15, "min_length_factor": 0.6,
-    "point_target": 1.0, "point_high": 0.5,
-    "question_copy_at": 0.9,
-}
-
-
-#: Marking settings for rubrics built from short model answers (a change naming a setting
-#: the engine does not have raises SettingError at import: nothing is dropped silently).
-SHORT_ANSWER_SETTINGS: Settings = DEFAULT_SETTINGS.changed(SHORT_ANSWER_CHANGES)
 
 #: Words that carry no content on their own. Much shorter than the usual stop lists on
 #: purpose: in short answers "once", "first", "all", "only", "not", "least" decide the
@@ -86,6 +70,11 @@ will would shall should can could may might must as so such which who whom whose
 where why how there here their theirs they them we you your yours i he she his her hers our
 ours us me my mine him also just very really
 """.split())
+
+#: A short answer's word limit plays no part in its marks: short-answer tests set none, and
+#: full-mark answers run to several times their terse reference (a strict limit cut 13% of
+#: Mohler's full-mark answers; docs/agreement.md, "False alarms of the checks").
+SHORT_ANSWER_MARKING = MarkingScheme(word_limit="none")
 
 _DIRECTIVE_FALLBACK = "explain"
 _SPLIT_CLAUSES = re.compile(r"\s*(?:;|:|,?\s+whereas\s+|,\s+but\s+|\.\s+)\s*", re.IGNORECASE)
@@ -171,7 +160,8 @@ def rubric_from_model_answer(question: str, reference_text: str, *, max_marks: i
     return Rubric(rubric_id=_slug(question), question=question, directive=directive,
                   word_limit=int(word_limit), max_marks=int(max_marks),
                   dimensions=tuple(dimensions), source=SOURCE if short else ESSAY_SOURCE,
-                  calibration=DEFAULT_CALIBRATION if short else "")
+                  calibration=DEFAULT_CALIBRATION if short else "",
+                  marking=SHORT_ANSWER_MARKING if short else MarkingScheme())
 
 
 def is_model_answer_rubric(rubric: Rubric) -> bool:
@@ -182,11 +172,6 @@ def is_model_answer_rubric(rubric: Rubric) -> bool:
 def is_short_answer_rubric(rubric: Rubric) -> bool:
     """Built from a short model answer: graded with SHORT_ANSWER_SETTINGS."""
     return rubric.source == SOURCE
-
-
-def settings_for(rubric: Rubric) -> Settings:
-    """The marking settings a rubric should be graded with."""
-    return SHORT_ANSWER_SETTINGS if is_short_answer_rubric(rubric) else DEFAULT_SETTINGS
 
 
 def evaluator_for(rubric: Rubric, *, calibration=None):

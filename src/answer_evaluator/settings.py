@@ -99,3 +99,34 @@ def describe_settings() -> list[tuple[str, float, tuple[float, float], str]]:
 
 
 DEFAULT_SETTINGS = Settings()
+
+
+#: `Rubric.source` of the rubrics model_answer.py builds: from a short model answer (a
+#: sentence or three, as in short-answer tests) and from an essay model answer.
+SHORT_ANSWER_SOURCE = "built from a short model answer"
+ESSAY_ANSWER_SOURCE = "built from a model answer"
+
+#: How short-answer settings differ from the defaults: content only (a one-line answer has
+#: no introduction or conclusion and no directive to obey), full marks for a complete
+#: answer, short sentences count in full, no penalty for being terse, a mild one for
+#: rambling far past the model answer's length.
+SHORT_ANSWER_CHANGES: dict[str, float] = {
+    "content_share": 1.0, "structure_share": 0.0, "directive_share": 0.0,
+    "strictness": 1.0,
+    "full_sentence_words": 3, "fragment_words": 2,
+    "off_subject_floor": 1.0,
+    "under_penalty": 0.0, "over_penalty": 0.15, "min_length_factor": 0.6,
+    "point_target": 1.0, "point_high": 0.5,
+    "question_copy_at": 0.9,
+}
+
+
+#: Marking settings for rubrics built from short model answers (a change naming a setting
+#: the engine does not have raises SettingError at import: nothing is dropped silently).
+SHORT_ANSWER_SETTINGS: Settings = DEFAULT_SETTINGS.changed(SHORT_ANSWER_CHANGES)
+
+
+def settings_for(rubric) -> Settings:
+    """The marking settings a rubric should be graded with: SHORT_ANSWER_SETTINGS for a rubric
+    built from a short model answer, the defaults for every other."""
+    return SHORT_ANSWER_SETTINGS if rubric.source == SHORT_ANSWER_SOURCE else DEFAULT_SETTINGS

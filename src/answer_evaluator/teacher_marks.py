@@ -302,7 +302,7 @@ def agreement(predicted, marks, max_marks: float, step: float | None = None) -> 
     teacher's own: whole marks if all are whole, else half marks), Pearson r unrounded."""
     import numpy as np
 
-    from .agreement import pearson, qwk
+    from .metrics import pearson, qwk
 
     predicted = np.asarray(predicted, dtype=float)
     marks = np.asarray(marks, dtype=float)

@@ -58,6 +58,9 @@ def run_batch(args) -> int:
     bar = None if quiet else ProgressBar()
     try:
         rubric, source = _command_line_rubric(args)
+    except BatchUsageError as exc:
+        print(f"evaluate: error: {exc}", file=sys.stderr)
+        return ExitStatus.USAGE
     except EvaluatorError as exc:
         print(f"evaluate: error: {exc}", file=sys.stderr)
         return ExitStatus.SOME_FAILED
@@ -90,10 +93,13 @@ def run_batch(args) -> int:
 
 def _command_line_rubric(args) -> tuple[Rubric | None, str]:
     if getattr(args, "model_answer", None):
-        from ..cli import resolve_rubric
+        from ..model_answer import rubric_from_model_answer
+        from ..reading import read_answer
 
-        rubric, _ = resolve_rubric(args, "")
-        return rubric, "--model-answer"
+        if not getattr(args, "question", None):
+            raise BatchUsageError('--model-answer needs --question "..."')
+        model = read_answer(args.model_answer)
+        return rubric_from_model_answer(args.question, model.text), "--model-answer"
     if getattr(args, "rubric", None):
         from ..rubric import load_rubric
 
