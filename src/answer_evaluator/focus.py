@@ -17,6 +17,7 @@ import re
 import numpy as np
 
 from .models import AnalysedText, KeywordHit, Rubric
+from .scoring import dimension_similarity
 from .settings import Settings
 
 #: Words that make a sentence look forward (lower case; matched on whole words).
@@ -76,8 +77,7 @@ def focus_similarity(rubric: Rubric, similarity: np.ndarray, forward: np.ndarray
     for dim, cols in zip(rubric.dimensions, columns):
         if dim.forward_looking and cols:
             focused[np.ix_(~forward, cols)] = 0.0
-    by_dimension = np.stack([focused[:, cols].max(axis=1) if cols else
-                             np.zeros(len(focused)) for cols in columns], axis=1)
+    by_dimension = dimension_similarity(rubric, focused)
     best = by_dimension.max(axis=1)
     strong = best >= settings.exclusive_strong
     for d, cols in enumerate(columns):

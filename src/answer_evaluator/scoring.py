@@ -262,35 +262,43 @@ def settle_states(dimensions: tuple[DimensionScore, ...], fluency_value: float,
 def sentence_feedback(text: AnalysedText, rubric: Rubric, similarity: np.ndarray,
                       hits: tuple[KeywordHit, ...], weights: SentenceWeights,
                       settings: Settings) -> tuple[SentenceFeedback, ...]:
-    """Which dimensions each sentence serves, and where its keywords are."""
-    columns: dict[str, list[int]] = {}
-    column = 0
-    for dim in rubric.dimensions:
-        for _ in dim.points:
-            columns.setdefault(dim.dimension_id, []).append(column)
-            column += 1
+    """Which dimensions each sentence serves (at most two, the strongest), and where its
+    keywords are."""
+    ids = [d.dimension_id for d in rubric.dimensions]
+    by_dimension = dimension_similarity(rubric, similarity)      # sentences x dimensions
+    serves_from = settings.point_low + settings.serves_margin
     hits_by_sentence: dict[int, list[KeywordHit]] = {}
     for hit in hits:
         hits_by_sentence.setdefault(hit.sentence_index, []).append(hit)
     result = []
     for sentence in text.sentences:
         i = sentence.index
-        strength: dict[str, float] = {}
-        for dim_id, cols in columns.items():
-            best = float(similarity[i, cols].max()) if len(similarity) else 0.0
-            if best > settings.point_low + 0.04:
-                strength[dim_id] = best
         own_hits = hits_by_sentence.get(i, [])
-        for hit in own_hits:
-            strength[hit.dimension_id] = strength.get(hit.dimension_id, 0.0) + 0.1 * hit.weight
-        if weights.weight[i] == 0:
-            strength = {}
+        strength: dict[str, float] = {}
+        if weights.weight[i] > 0:
+            row = by_dimension[i] if len(by_dimension) else ()
+            strength = {ids[d]: float(v) for d, v in enumerate(row) if v > serves_from}
+            for hit in own_hits:
+                strength[hit.dimension_id] = (strength.get(hit.dimension_id, 0.0)
+                                              + settings.keyword_serves * hit.weight)
         served = tuple(sorted(strength, key=lambda d: -strength[d])[:2])
         highlights = tuple((sentence.spans[h.start][0], sentence.spans[h.end - 1][1])
                            for h in own_hits)
         result.append(SentenceFeedback(i, sentence.paragraph, sentence.text, sentence.kind,
                                        served, highlights, weights.flags[i]))
     return tuple(result)
+
+
+def dimension_similarity(rubric: Rubric, similarity: np.ndarray) -> np.ndarray:
+    """Sentences x dimensions: each sentence's best similarity to any of a dimension's points."""
+    if not len(similarity):
+        return np.zeros((0, len(rubric.dimensions)))
+    columns, start = [], 0
+    for dim in rubric.dimensions:
+        columns.append(similarity[:, start:start + len(dim.points)].max(axis=1)
+                       if dim.points else np.zeros(len(similarity)))
+        start += len(dim.points)
+    return np.stack(columns, axis=1)
 
 
 def check_structure(text: AnalysedText, rubric: Rubric, feedback: tuple[SentenceFeedback, ...],

@@ -35,6 +35,8 @@ class Settings:
     partly_at: float = setting(0.2, 0.0, 1.0, "... and from which it is 'partly covered'")
     exclusive_strong: float = setting(0.3, 0.0, 1.0, "similarity from which a sentence serves a dimension strongly")
     exclusive_ratio: float = setting(0.5, 0.0, 1.0, "... and then credits no dimension it serves less than this share as well")
+    serves_margin: float = setting(0.04, 0.0, 1.0, "a sentence serves a dimension when its similarity to one of the points exceeds point_low by this much")
+    keyword_serves: float = setting(0.1, 0.0, 1.0, "what a keyword of a dimension adds, per unit of its weight, to how strongly a sentence serves it")
     partly_counts: float = setting(0.5, 0.0, 1.0, "a partly covered key element counts as this much of one in count and band schemes")
     full_sentence_words: int = setting(6, 1, 50, "a sentence this long counts fully; shorter ones pro rata")
     fragment_words: int = setting(5, 1, 50, "sentences shorter than this are fragments (keyword lists)")
