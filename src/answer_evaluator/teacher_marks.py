@@ -38,6 +38,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Sequence
 
+from .agreement import DataError
 from .errors import EvaluatorError, FileProblem, RubricError, did_you_mean, read_utf8
 
 ANSWER_COLUMNS = ("answer", "text")
@@ -52,21 +53,8 @@ MIN_ANSWERS = 10           #: fewer marked answers than this cannot be calibrate
 NO_CALIBRATION = "none"    #: --calibration none
 
 
-class MarksError(EvaluatorError, ValueError):
+class MarksError(DataError):
     """A teacher's marks CSV is malformed; names the file, the row and the column."""
-
-    def __init__(self, path: Path | str, problem: str, *, row: int | None = None,
-                 column: str | None = None):
-        self.path = Path(path)
-        self.problem = problem
-        self.row = row
-        self.column = column
-        where = str(self.path)
-        if row is not None:
-            where += f", row {row}"
-        if column:
-            where += f", column '{column}'"
-        super().__init__(f"{where}: {problem}")
 
 
 @dataclass(frozen=True)
