@@ -80,21 +80,28 @@ class Grading:
 # ----------------------------------------------------------------------------- loading
 
 
-def load_graded_answers(path: Path | str, *, max_score: float = MAX_SCORE) -> list[GradedAnswer]:
-    """Read and validate a graded-answers CSV; raise DataError naming file, row and column."""
-    path = Path(path)
+def open_csv(path: Path, error=None, columns: str = ""):
+    """(a csv reader past the header, the header) of a UTF-8 CSV file; a problem raises
+    `error` (DataError or a subclass) naming the file and, where known, the row."""
+    error = error or DataError
     try:
         text = read_utf8(path, kind="CSV file")
     except FileProblem as problem:
-        raise DataError(path, problem.problem, row=problem.line) from None
+        raise error(path, problem.problem, row=problem.line) from None
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        header = next(reader)
+        return reader, next(reader)
     except StopIteration:
-        raise DataError(path, "is empty; expected a header line with the columns "
-                        + ", ".join(REQUIRED_COLUMNS)) from None
+        raise error(path, "is empty; expected a header line with the columns "
+                    + columns) from None
     except csv.Error as exc:
-        raise DataError(path, f"is not valid CSV ({exc})", row=1) from None
+        raise error(path, f"is not valid CSV ({exc})", row=1) from None
+
+
+def load_graded_answers(path: Path | str, *, max_score: float = MAX_SCORE) -> list[GradedAnswer]:
+    """Read and validate a graded-answers CSV; raise DataError naming file, row and column."""
+    path = Path(path)
+    reader, header = open_csv(path, DataError, ", ".join(REQUIRED_COLUMNS))
     names = [h.strip().lstrip("\ufeff") for h in header]
     missing = [c for c in REQUIRED_COLUMNS if c not in names]
     if missing:

@@ -32,14 +32,13 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Sequence
 
-from .agreement import DataError
-from .errors import EvaluatorError, FileProblem, RubricError, did_you_mean, read_utf8
+from .agreement import DataError, open_csv
+from .errors import EvaluatorError, RubricError, did_you_mean
 
 ANSWER_COLUMNS = ("answer", "text")
 MARKS_COLUMN = "marks"
@@ -74,18 +73,7 @@ def load_marks(path: Path | str, max_marks: float) -> list[MarkedAnswer]:
     from .reading import answer_from_text, read_answer
 
     path = Path(path)
-    try:
-        text = read_utf8(path, kind="CSV file")
-    except FileProblem as problem:
-        raise MarksError(path, problem.problem, row=problem.line) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise MarksError(path, "is empty; expected a header line with the columns "
-                         "answer (or text) and marks") from None
-    except csv.Error as exc:
-        raise MarksError(path, f"is not valid CSV ({exc})", row=1) from None
+    reader, header = open_csv(path, MarksError, "answer (or text) and marks")
     names = [h.strip().lstrip("\ufeff").lower() for h in header]
     found = ", ".join(n for n in names if n) or "nothing"
     if not any(c in names for c in ANSWER_COLUMNS):
