@@ -13,6 +13,8 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 
+from markupsafe import Markup
+
 from .models import Coverage, Evaluation, SentenceFeedback
 
 
@@ -69,14 +71,20 @@ def _compiled_templates():
 
 
 def render_report(evaluation: Evaluation, *, rubric_titles: dict[str, str] | None = None) -> str:
-    """The feedback report of one evaluation, as HTML text."""
+    """The feedback report of one evaluation, as HTML text.
+
+    The loops that run once a sentence, dimension or line of the breakdown are built here as
+    markup (every piece of text through `_escape`), not in the template: a batch renders one
+    report an answer, and Jinja's attribute lookups and filters in those loops were most of
+    its time. The template keeps the page; `_sentence_markup`, `_dimension_markup` and
+    `_breakdown_items` give exactly the text its loops gave, whitespace included."""
     titles = rubric_titles or {d.dimension_id: d.title for d in evaluation.dimensions}
     colours = {d.dimension_id: _PALETTE[i % len(_PALETTE)]
                for i, d in enumerate(evaluation.dimensions)}
     paragraphs: dict[int, list] = {}
     for sentence in evaluation.sentences:
         paragraphs.setdefault(sentence.paragraph, []).append(
-            {"sentence": sentence, "segments": segments(sentence)})
+            _sentence_markup(sentence, colours, titles))
     suggestions = [_split_suggestion(s.text) + (s.gain,) for s in evaluation.suggestions]
     advised = {d.dimension_id for d in evaluation.dimensions
                if any(f"'{d.title}'" in s.text for s in evaluation.suggestions)}
@@ -89,14 +97,130 @@ def render_report(evaluation: Evaluation, *, rubric_titles: dict[str, str] | Non
     alerts = sorted((f for f in evaluation.flags if f.code == "off-topic"
                      or (f.message not in shown and f.code not in explained)),
                     key=lambda f: f.code != "off-topic")
-    counts = {state: sum(1 for d in evaluation.dimensions if d.state is state)
-              for state in Coverage}
-    return environment().get_template("answer.html.j2").render(
-        e=evaluation, titles=titles, colours=colours, paragraphs=list(paragraphs.values()),
-        Coverage=Coverage, breakdown=view, suggestions=suggestions,
-        advised=advised, alerts=alerts, alert_labels=_ALERT_LABELS, counts=counts, details=_dimension_details(evaluation),
+    counts = {state: 0 for state in Coverage}
+    for d in evaluation.dimensions:
+        counts[d.state] += 1
+    env = environment()
+    template, style = _answer_template(env)
+    return template.render(
+        e=evaluation, style=style, paragraphs=list(paragraphs.values()),
+        breakdown=view, breakdown_items=_breakdown_items(view) if view else (),
+        suggestions=suggestions, off_topic=any(f.code == "off-topic" for f in alerts),
+        alerts=alerts, alert_labels=_ALERT_LABELS,
+        counts=(counts[Coverage.COVERED], counts[Coverage.PARTLY], counts[Coverage.MISSING]),
+        details=[_dimension_markup(item, colours, advised)
+                 for item in _dimension_details(evaluation)],
         length_shown=evaluation.length.verdict in shown | {f.message for f in alerts},
         gauge=_gauge(evaluation.marks, evaluation.max_marks))
+
+
+@lru_cache(maxsize=4)
+def _answer_template(env):
+    """The answer template of `env` and its style sheet, rendered once (it is static text):
+    fetched afresh each report, they were checked against their files and the sheet
+    rendered again each time."""
+    return (env.get_template("answer.html.j2"),
+            Markup(env.get_template("_style.css.j2").render()))
+
+
+#: a coverage state -> (its class in the report, its symbol)
+_STATES = {Coverage.COVERED: ("covered", "✓"), Coverage.PARTLY: ("partly", "◐"),
+           Coverage.MISSING: ("missing", "✗")}
+
+
+def _sentence_markup(s: SentenceFeedback, colours: dict[str, str],
+                     titles: dict[str, str]) -> str:
+    """One sentence of "Your answer, sentence by sentence": its number, its text with the
+    keywords highlighted, and its tags (the dimensions it serves, its flags)."""
+    number = s.index + 1
+    out = [f'      <p class="sentence {_escape(s.kind)}{"" if s.dimension_ids else " unserved"}"'
+           f' id="s{number}">\n        <span class="num">{number}</span>\n']
+    for text, is_keyword in segments(s):
+        out.append(f"<mark>{_escape(text)}</mark>" if is_keyword else _escape(text))
+    out.append('        <span class="tags">\n')
+    for d in s.dimension_ids:
+        colour = _escape(colours[d])
+        out.append(f'<span class="tag" style="border-color: {colour}; color: {colour}">'
+                   f'{_escape(titles[d])}</span>')
+    if not s.dimension_ids and s.kind != "heading":
+        out.append('<span class="tag none">serves no dimension</span>')
+    for flag in s.flags:
+        out.append(f'<span class="tag warn">{_escape(flag)}</span>')
+    out.append("        </span>\n      </p>\n")
+    return Markup("".join(out))
+
+
+def _dimension_markup(item: dict, colours: dict[str, str], advised: set[str]) -> str:
+    """One dimension of "Each dimension": the points made and not made, the keywords used
+    and missing, and the advice unless a suggestion gives it."""
+    d = item["d"]
+    state, symbol = _STATES[d.state]
+    out = [f'  <div class="dimension {state}" id="dim-{_escape(d.dimension_id)}" '
+           f'style="border-left-color: {_escape(colours[d.dimension_id])}">\n'
+           f'    <h4><span class="state {state}">{symbol} {_escape(d.state.value)}</span> '
+           f'{_escape(d.title)}</h4>\n    <ul class="points">\n']
+    for p in item["points"]:
+        made = p["made"]
+        out.append(f'      <li class="{_escape(made.replace(" ", "-"))}"><span class="made">'
+                   f'{_escape(made.capitalize())}</span>')
+        if p["sentence"] is not None:
+            number = p["sentence"] + 1
+            out.append(f' in <a href="#s{number}">sentence {number}</a>')
+        out.append(f": {_escape(p['text'])}")
+        if p["line"]:
+            out.append(f' <span class="line">(rubric line {_escape(p["line"])})</span>')
+        out.append("</li>\n")
+    out.append('    </ul>\n    <p class="keywords"><strong>Keywords used:</strong>\n')
+    found = item["found"]
+    for n, k in enumerate(found, 1):
+        out.append(f'<span class="keyword">{_escape(k.text)}')
+        if k.found and str(k.found).lower() != str(k.text).lower():
+            out.append(f" (as “{_escape(k.found)}”)")
+        out.append("</span>, " if n < len(found) else "</span>")
+    if not found:
+        out.append("none")
+    out.append("</p>\n")
+    if d.missing_terms:
+        out.append('<p class="keywords"><strong>Keywords missing:</strong> '
+                   f'{_escape(", ".join(map(str, d.missing_terms[:6])))}</p>')
+    if d.state is not Coverage.COVERED and d.dimension_id not in advised:
+        out.append(f'<p class="advice"><strong>To gain here:</strong> {_escape(d.advice)}</p>')
+    out.append("  </div>\n")
+    return Markup("".join(out))
+
+
+def _breakdown_items(view: dict) -> list[str]:
+    """The lines of "How the marks add up" before the total: one a dimension (its marks of
+    what it can earn, its state, its short title), then the other parts with their reasons."""
+    out = []
+    for row in view["dimensions"]:
+        d, tenths = row["d"], row["tenths"]
+        state, symbol = _STATES[d.state]
+        value = _escape(d.state.value)
+        out.append(f'    <li class="dim {state}"><span class="amount"><span class="part" '
+                   f'data-tenths="{tenths}">{_escape(signed(tenths))}</span><span class="of">of '
+                   f'{row["available"] / 10:.1f}</span></span><span class="state {state}" '
+                   f'title="{value}">{symbol}<span class="visually-hidden"> {value}:</span>'
+                   f'</span> <span class="title" title="{_escape(d.title)}">'
+                   f'{_escape(row["short"])}</span></li>\n')
+    for row in view["lines"]:
+        tenths = row["tenths"]
+        out.append(f'    <li class="line {"plus" if tenths > 0 else "minus"} '
+                   f'{_escape(row["line"].code)}"><span class="amount"><span class="part" '
+                   f'data-tenths="{tenths}">{_escape(signed(tenths))}</span><span class="of">'
+                   f'</span></span><strong>{_escape(row["line"].label)}:</strong> '
+                   f'<span class="why">{_escape(row["reason"])}</span></li>\n')
+    return [Markup(line) for line in out]
+
+
+def _escape(value) -> str:
+    """`value` as HTML text, exactly as the template's autoescaping gives it (markupsafe's
+    `escape`), but as a plain string: the builders above join many pieces, and each piece
+    made a Markup object of its own was the dearest part of them."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return (str(value).replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+            .replace("'", "&#39;").replace('"', "&#34;"))
 
 
 def breakdown_view(evaluation: Evaluation) -> dict | None:
