@@ -66,7 +66,7 @@ class Evaluator:
         total_weight = sum(d.weight for d in dimensions)
         coverage = sum(d.weight * d.score for d in dimensions) / total_weight
         keyword_breadth = sum(d.keyword_score for d in dimensions) / len(dimensions)
-        rival = rival_subject(text, self.subject)
+        rival = rival_subject(text, self.subject, settings)
         on_subject = max(subject_share(text, weights, self.subject, settings),
                          min(1.0, keyword_breadth / settings.subject_keywords))
         on_subject *= rival.focus if rival else 1.0
@@ -77,9 +77,10 @@ class Evaluator:
                    * (settings.off_subject_floor
                       + (1 - settings.off_subject_floor) * on_subject ** 2)
                    * (1 - settings.repetition_penalty * repeated))   # a feature of calibrations
-        structure = check_structure(text, rubric, feedback, to_question, weights)
+        structure = check_structure(text, rubric, feedback, to_question, weights, settings)
         directive = check_directive(rubric, text, dimensions, weights,
-                                    question_coverage(text, rubric, weights), fluency_value)
+                                    question_coverage(text, rubric, weights), fluency_value,
+                                    settings=settings)
         length = check_length(text, rubric, weights, settings, role=word_limit_role(rubric))
         features = (
             ("coverage", coverage), ("content", content), ("fluency", fluency_value),
@@ -104,7 +105,7 @@ class Evaluator:
         marks = breakdown.marks
         features += (("scheme_share", scheme_share(breakdown)),)
         flags = answer_flags(dimensions, fluency_parts, weights, length, on_subject, rubric,
-                             rival)
+                             rival, settings)
         advice = suggestions(rubric, dimensions, structure, length, flags, fluency_value,
                              settings, breakdown)
         return Evaluation(

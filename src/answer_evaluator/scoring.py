@@ -7,7 +7,7 @@ Pure functions over frozen data: no I/O, no fitting. The formula is in the READM
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -16,7 +16,7 @@ from .directives import (CONTRAST_WORDS, DIRECTIVES, JUDGEMENT_WORDS, REASON_WOR
 from .models import (AnalysedText, Check, Coverage, DimensionScore, DirectiveReport, Flag,
                      KeywordHit, LengthReport, PointMatch, Rubric, SentenceFeedback,
                      StructureReport, Suggestion)
-from .settings import Settings
+from .settings import DEFAULT_SETTINGS, Settings
 
 #: Word-order check: only clear anomalies count, those that ordinary answers (typos aside) do
 #: not write and shuffled text often does. A determiner that is never a pronoun or a label
@@ -56,15 +56,16 @@ class SentenceWeights:
     flags: tuple[tuple[str, ...], ...]  #: reasons per sentence
 
 
-def is_list_like(sentence) -> bool:
+def is_list_like(sentence, settings: Settings = DEFAULT_SETTINGS) -> bool:
     """A run of comma-separated terms with hardly any function or clause words: a keyword
     list ("ISM 2021, MeitY, DLI, fiscal support"), not a sentence that lists ("So I said,
     walking back, ..."). Whether it counts against an answer: `judged_on_form`."""
     words = len(sentence.words)
     separators = sentence.text.count(",") + sentence.text.count(";")
     function = sum(1 for w in sentence.words if w.lower() in _LIST_BREAKERS)
-    return words >= 5 and separators >= 3 and separators / words >= 0.25 and (
-        function / words < 0.15)
+    return (words >= settings.list_min_words and separators >= settings.list_min_separators
+            and separators / words >= settings.list_separator_share
+            and function / words < settings.list_function_share)
 
 
 _LIST_BREAKERS = _FUNCTION | _CLAUSE_WORDS
@@ -93,10 +94,7 @@ def prose_share(text: AnalysedText, settings: Settings) -> float:
     sentences = [s for s in text.sentences if s.kind != "heading"]
     total = sum(len(s.words) for s in sentences) or 1
     return sum(len(s.words) for s in sentences
-               if not is_fragment(s, settings) and not is_list_like(s)) / total
-
-
-_NEAR_DUPLICATE_WINDOW = 100   #: earlier sentences compared for near-duplicates (exact: all)
+               if not is_fragment(s, settings) and not is_list_like(s, settings)) / total
 
 
 def weigh_sentences(text: AnalysedText, question_similarity: np.ndarray, question_stems: set,
@@ -107,23 +105,24 @@ def weigh_sentences(text: AnalysedText, question_similarity: np.ndarray, questio
     exact: set[frozenset] = set()
     judged = judged_on_form(text, settings)
     loose = judged and prose_share(text, settings) < settings.prose_target  # fragments cost
+    window = settings.duplicate_window
     for sentence, to_question in zip(text.sentences, question_similarity):
         reasons: list[str] = []
         content = {s for s in sentence.stems if s not in _FUNCTION and len(s) > 2}
         weight = min(1.0, len(sentence.words) / settings.full_sentence_words)
         if sentence.kind == "heading":
-            weight = min(weight, 0.3)
-        elif judged and is_list_like(sentence):
-            weight = min(weight, 0.3)
+            weight = min(weight, settings.heading_weight)
+        elif judged and is_list_like(sentence, settings):
+            weight = min(weight, settings.list_weight)
             reasons.append("a list of terms, not a sentence")
         if content and to_question >= settings.question_copy_at and (
-                len(content & question_stems) / len(content) >= 0.6):
+                len(content & question_stems) / len(content) >= settings.question_copy_overlap):
             weight = 0.0
             reasons.append("repeats the question")
         content = frozenset(content)
-        if len(content) >= 3 and (content in exact or any(
+        if len(content) >= settings.duplicate_min_stems and (content in exact or any(
                 len(content & earlier) / len(content | earlier) >= settings.duplicate_at
-                for earlier in seen[-_NEAR_DUPLICATE_WINDOW:])):
+                for earlier in seen[-window:])):
             weight = 0.0
             reasons.append("repeats an earlier sentence")
         exact.add(content)
@@ -253,7 +252,7 @@ def settle_states(dimensions: tuple[DimensionScore, ...], fluency_value: float,
         state = (Coverage.COVERED if effective >= settings.covered_at else
                  Coverage.PARTLY if effective >= settings.partly_at else Coverage.MISSING)
         if (state is Coverage.MISSING and d.state is not Coverage.MISSING and fluency_value > 0
-                and subject_factor >= 0.5):
+                and subject_factor >= settings.touched_subject_factor):
             state = Coverage.PARTLY          # touched, by a list or fragments
         settled.append(d if state is d.state else replace(d, state=state))
     return tuple(settled)
@@ -302,17 +301,18 @@ def dimension_similarity(rubric: Rubric, similarity: np.ndarray) -> np.ndarray:
 
 
 def check_structure(text: AnalysedText, rubric: Rubric, feedback: tuple[SentenceFeedback, ...],
-                    question_similarity: np.ndarray, weights: SentenceWeights) -> StructureReport:
+                    question_similarity: np.ndarray, weights: SentenceWeights,
+                    settings: Settings) -> StructureReport:
     """Introduction that frames the question, a body across dimensions, a conclusion."""
     sentences = [s for s in text.sentences if s.kind != "heading"]
     headings = " ".join(s.text.lower() for s in text.sentences if s.kind == "heading")
-    if len(sentences) < 3:
+    if len(sentences) < settings.structure_min_sentences:
         missing = "The answer is too short to have an introduction, a body and a conclusion."
         return StructureReport(Check("introduction", False, missing),
                                Check("body", False, missing),
                                Check("conclusion", False, missing), 0.0)
     paragraphs = sorted({s.paragraph for s in sentences})
-    if len(paragraphs) >= 3:
+    if len(paragraphs) >= settings.structure_min_paragraphs:
         intro = [s for s in sentences if s.paragraph == paragraphs[0]]
         ending = [s for s in sentences if s.paragraph == paragraphs[-1]]
     else:
@@ -324,10 +324,11 @@ def check_structure(text: AnalysedText, rubric: Rubric, feedback: tuple[Sentence
         t for term in rubric.introduction.terms for t in _content(term)}
     intro_stems = {st for s in intro for st in s.stems}
     intro_words = sum(s.word_count for s in intro)
-    frames = (len(intro_stems & question_terms) >= 2 or
-              max(question_similarity[s.index] for s in intro) >= 0.15)
+    frames = (len(intro_stems & question_terms) >= settings.intro_question_terms or
+              max(question_similarity[s.index] for s in intro)
+              >= settings.intro_question_similarity)
     intro_counts = all(weights.weight[s.index] > 0 for s in intro)
-    intro_is_prose = any(weights.weight[s.index] >= 0.8 for s in intro)
+    intro_is_prose = any(weights.weight[s.index] >= settings.prose_weight for s in intro)
     hint = rubric.introduction.hints[0] if rubric.introduction.hints else (
         "Open with one or two sentences that define the subject and state the line you take.")
     if not intro_counts:
@@ -337,7 +338,7 @@ def check_structure(text: AnalysedText, rubric: Rubric, feedback: tuple[Sentence
         introduction = Check("introduction", False,
                              "The opening does not frame the question in a full sentence. "
                              + hint)
-    elif intro_words > 0.4 * total_words:
+    elif intro_words > settings.intro_max_share * total_words:
         introduction = Check("introduction", False, "The introduction takes "
                              f"{100 * intro_words // total_words}% of the answer; keep it to "
                              "two or three sentences and move the detail to the body.")
@@ -345,10 +346,11 @@ def check_structure(text: AnalysedText, rubric: Rubric, feedback: tuple[Sentence
         introduction = Check("introduction", True,
                              "The introduction frames the question.")
 
-    body_dims = {d for s in body if weights.weight[s.index] >= 0.5
+    body_dims = {d for s in body if weights.weight[s.index] >= settings.body_weight
                  for d in feedback[s.index].dimension_ids}
     body_words = sum(s.word_count for s in body)
-    if len(body_dims) >= 2 and body_words >= 0.4 * total_words:
+    if (len(body_dims) >= settings.body_min_dimensions
+            and body_words >= settings.body_min_share * total_words):
         body_check = Check("body", True, f"The body develops {len(body_dims)} dimensions of "
                            "the rubric.")
     else:
@@ -358,7 +360,7 @@ def check_structure(text: AnalysedText, rubric: Rubric, feedback: tuple[Sentence
     ending_text = " ".join(s.text.lower() for s in ending) + " " + headings
     terms = [t.lower() for t in rubric.conclusion.terms] + list(_CONCLUSION_CUES)
     concludes = (ending and ending[0] not in intro
-                 and any(weights.weight[s.index] >= 0.8 for s in ending) and
+                 and any(weights.weight[s.index] >= settings.prose_weight for s in ending) and
                  any(re.search(rf"\b{re.escape(t)}\b", ending_text) for t in terms))
     chint = rubric.conclusion.hints[0] if rubric.conclusion.hints else (
         "End with a short conclusion or way forward that answers the question.")
@@ -374,22 +376,25 @@ def check_structure(text: AnalysedText, rubric: Rubric, feedback: tuple[Sentence
 
 def check_directive(rubric: Rubric, text: AnalysedText, dimensions: tuple[DimensionScore, ...],
                     weights: SentenceWeights, question_coverage: float,
-                    fluency_value: float = 1.0) -> DirectiveReport:
+                    fluency_value: float = 1.0, *, settings: Settings) -> DirectiveReport:
     """Does the answer do what the directive word asks?"""
     directive: Directive = DIRECTIVES[rubric.directive]
-    counted = [s for s in text.sentences if weights.weight[s.index] >= 0.5 and s.kind != "heading"]
+    counted = [s for s in text.sentences
+               if weights.weight[s.index] >= settings.directive_weight and s.kind != "heading"]
     lowered = [{w.lower() for w in s.words} for s in counted]
     word = rubric.directive.replace("-", " ").capitalize()
     checks = []
     touched = [d for d in dimensions if d.state is not Coverage.MISSING]
+    addresses = question_coverage >= settings.directive_question_coverage
     checks.append(Check(
-        "addresses the question", question_coverage >= 0.4,
-        "Engages with the question's own terms." if question_coverage >= 0.4 else
+        "addresses the question", addresses,
+        "Engages with the question's own terms." if addresses else
         "Much of the answer does not engage with what the question asks; answer the "
         "statement itself."))
+    connected = fluency_value >= settings.directive_fluency
     checks.append(Check(
-        "argues in connected sentences", fluency_value >= 0.6,
-        "Writes in connected sentences." if fluency_value >= 0.6 else
+        "argues in connected sentences", connected,
+        "Writes in connected sentences." if connected else
         f"'{word}' asks for an argument: keywords and fragments do not explain anything; "
         "write sentences that connect them."))
     need = directive.min_dimensions
@@ -399,7 +404,7 @@ def check_directive(rubric: Rubric, text: AnalysedText, dimensions: tuple[Dimens
         f"'{word}' needs breadth: only {len(touched)} of {len(dimensions)} dimensions are "
         f"touched; cover at least {need}."))
     specifics = _specifics(counted, rubric)
-    want = directive.examples * 2
+    want = directive.examples * settings.specifics_per_example
     checks.append(Check(
         "gives concrete examples", len(specifics) >= want,
         f"Uses specifics such as {', '.join(sorted(specifics)[:4])}." if len(specifics) >= want
@@ -407,9 +412,10 @@ def check_directive(rubric: Rubric, text: AnalysedText, dimensions: tuple[Dimens
              f"found {len(specifics)}."))
     if directive.both_sides:
         contrast = sum(1 for words in lowered if words & CONTRAST_WORDS)
+        both = contrast >= settings.contrast_sentences
         checks.append(Check(
-            "weighs both sides", contrast >= 2,
-            "Brings out limitations as well as strengths." if contrast >= 2 else
+            "weighs both sides", both,
+            "Brings out limitations as well as strengths." if both else
             f"'{word}' asks for both sides: add the limitations, challenges or "
             "counter-arguments, not only the positives."))
     if directive.judgement:
@@ -421,15 +427,17 @@ def check_directive(rubric: Rubric, text: AnalysedText, dimensions: tuple[Dimens
             f"'{word}' asks for your verdict: end with a reasoned judgement."))
     if directive.listing:
         bullets = sum(1 for s in counted if s.kind == "bullet")
+        bulleted = bullets >= settings.list_bullets
         checks.append(Check(
-            "sets points out one by one", bullets >= 3 or len(counted) >= 6,
-            "Points are set out clearly." if bullets >= 3 else
+            "sets points out one by one", bulleted or len(counted) >= settings.list_sentences,
+            "Points are set out clearly." if bulleted else
             f"'{word}' asks for a list: set the points out one by one."))
     if directive.reasons:
         reasons = sum(1 for words in lowered if words & REASON_WORDS)
+        reasoned = reasons >= settings.reason_sentences
         checks.append(Check(
-            "gives reasons", reasons >= 2,
-            "Backs its claims with reasons." if reasons >= 2 else
+            "gives reasons", reasoned,
+            "Backs its claims with reasons." if reasoned else
             f"'{word}' asks for reasons: say why (because, since, as a result)."))
     met = sum(c.met for c in checks)
     return DirectiveReport(rubric.directive, directive.asks, tuple(checks), met / len(checks))
@@ -511,8 +519,6 @@ _TITLES = frozenset("mr mrs ms miss dr prof sir madam lord lady saint st".split(
 def subject_share(text: AnalysedText, weights: SentenceWeights, forms, settings=None) -> float:
     """0..1: whether counted sentences name the question's subject at least twice (once in a
     short answer); 1 when the question names no subject."""
-    from .settings import DEFAULT_SETTINGS
-
     settings = settings or DEFAULT_SETTINGS
     if not forms:
         return 1.0
@@ -543,18 +549,19 @@ class Rival:
     name: str
     count: int
     subject_count: int
+    settings: Settings = field(default=DEFAULT_SETTINGS, repr=False, compare=False)
 
     @property
     def focus(self) -> float:
         """0..1: 1 unless the rival is named clearly more often than the subject."""
-        if self.count < 4:
+        if self.count < self.settings.rival_min_mentions:
             return 1.0
-        return min(1.0, self.subject_count / (0.75 * self.count))
+        return min(1.0, self.subject_count / (self.settings.rival_subject_ratio * self.count))
 
 
-def rival_subject(text: AnalysedText, forms) -> Rival | None:
+def rival_subject(text: AnalysedText, forms, settings: Settings) -> Rival | None:
     """The most named proper noun other than the subject and India (a word capitalised in at
-    least 80% of its uses), with how often the subject itself is named."""
+    least `name_capitalised_share` of its uses), with how often the subject itself is named."""
     if not forms:
         return None
     single = tuple(f[0] for f in forms if len(f) == 1)
@@ -573,19 +580,18 @@ def rival_subject(text: AnalysedText, forms) -> Rival | None:
                 capitalised[stem_] = capitalised.get(stem_, 0) + 1
                 names.setdefault(stem_, word.split("'")[0])
     candidates = [(count, stem_) for stem_, count in capitalised.items()
-                  if count >= 0.8 * uses[stem_] and stem_ not in _SETTING_STEMS]
+                  if count >= settings.name_capitalised_share * uses[stem_]
+                  and stem_ not in _SETTING_STEMS]
     if not candidates:
         return None
     count, best = max(candidates)
-    return Rival(names[best], count, subject_count)
+    return Rival(names[best], count, subject_count, settings)
 
 
 def answer_flags(dimensions, fluency_parts, weights: SentenceWeights, length: LengthReport,
                  on_subject: float, rubric: Rubric, rival: Rival | None = None,
                  settings: Settings | None = None) -> tuple[Flag, ...]:
     """Plain-words reasons why an answer scores low that are not about one dimension."""
-    from .settings import DEFAULT_SETTINGS
-
     settings = settings or DEFAULT_SETTINGS
     _, prose_share, anomaly = fluency_parts
     flags = []
@@ -603,16 +609,16 @@ def answer_flags(dimensions, fluency_parts, weights: SentenceWeights, length: Le
     if repeats:
         flags.append(Flag("repeated", f"{repeats} sentence(s) repeat earlier ones; repetition "
                           "is not counted towards content or length."))
-    if rival is not None and rival.focus < 0.75:
+    if rival is not None and rival.focus < settings.rival_flag_at:
         flags.append(Flag("off-topic", f"The answer is mostly about {rival.name} (named "
                           f"{rival.count} times) rather than the question's subject (named "
                           f"{rival.subject_count} time{'' if rival.subject_count == 1 else 's'}); answer the question asked."))
-    elif on_subject < 0.75:
+    elif on_subject < settings.off_subject_flag_at:
         flags.append(Flag("off-topic", "The answer rarely names the question's subject; check "
                           "that it answers the question asked, not a neighbouring one."))
-    if length.ratio > 1.2 and length.factor < 1:
+    if length.ratio > settings.over_length_flag_at and length.factor < 1:
         flags.append(Flag("over-length", length.verdict))
-    elif length.ratio < 0.8 and length.factor < 1:
+    elif length.ratio < settings.too_short_flag_at and length.factor < 1:
         flags.append(Flag("too-short", length.verdict))
     return tuple(flags)
 
@@ -625,14 +631,14 @@ def suggestions(rubric: Rubric, dimensions, structure: StructureReport, length: 
     gains = {d.dimension_id: d.gain for d in breakdown.dimensions}
     lines = {line.code: line for line in breakdown.lines}
     for dim in dimensions:
-        if dim.state is Coverage.COVERED and dim.score > 0.9:
+        if dim.state is Coverage.COVERED and dim.score > settings.suggest_covered_below:
             continue
         example = ", ".join(dim.missing_terms[:3])
         verb = "Add" if dim.state is Coverage.MISSING else "Strengthen"
         text = f"{verb} '{dim.title}': {dim.advice}"
         if example:
             text += f" (for example: {example})"
-        ideas.append(Suggestion(gains.get(dim.dimension_id, 0.0) * max(fluency_value, 0.5), text))
+        ideas.append(Suggestion(gains.get(dim.dimension_id, 0.0) * max(fluency_value, settings.suggest_fluency_floor), text))
     scale = breakdown.strictness * length.factor
     for check in (structure.introduction, structure.conclusion):
         if not check.met:
@@ -648,7 +654,7 @@ def suggestions(rubric: Rubric, dimensions, structure: StructureReport, length: 
         ideas.append(Suggestion(-lines["fluency"].marks,
                                 "Write connected sentences that explain each point instead "
                                 "of listing keywords."))
-    ideas = [s for s in ideas if s.gain >= 0.25]      # worth at least half a mark once rounded
+    ideas = [s for s in ideas if s.gain >= settings.suggest_min_gain]
     ideas.sort(key=lambda s: -s.gain)
     return tuple(Suggestion(round(s.gain * 2) / 2, s.text) for s in ideas[:limit])
 
