@@ -98,6 +98,30 @@ def open_csv(path: Path, error=None, columns: str = ""):
         raise error(path, f"is not valid CSV ({exc})", row=1) from None
 
 
+def csv_records(reader, names: list[str], path: Path, error=None):
+    """(line where the record starts, {column: cell}) for each non-blank record after the
+    header; a record with too few or too many fields, or broken CSV, raises `error`."""
+    error = error or DataError
+    position = {n: i for i, n in enumerate(names) if n}
+    try:
+        while True:
+            line = reader.line_num + 1          # where the record starts (it may span lines)
+            record = next(reader, None)
+            if record is None:
+                return
+            if not any(cell.strip() for cell in record):
+                continue
+            if len(record) < len(names):
+                raise error(path, f"has {len(record)} field(s) where the header has "
+                            f"{len(names)}", row=line, column=names[len(record)] or None)
+            if len(record) > len(names):
+                raise error(path, f"has {len(record)} fields where the header has "
+                            f"{len(names)} (an unquoted comma?)", row=line)
+            yield line, {n: record[i] for n, i in position.items()}
+    except csv.Error as exc:
+        raise error(path, f"is not valid CSV ({exc})", row=reader.line_num) from None
+
+
 def load_graded_answers(path: Path | str, *, max_score: float = MAX_SCORE) -> list[GradedAnswer]:
     """Read and validate a graded-answers CSV; raise DataError naming file, row and column."""
     path = Path(path)
@@ -108,40 +132,22 @@ def load_graded_answers(path: Path | str, *, max_score: float = MAX_SCORE) -> li
         raise DataError(path, "the header lacks the required column(s) " + ", ".join(missing)
                         + "; found: " + (", ".join(n for n in names if n) or "nothing"),
                         row=1, column=missing[0])
-    position = {n: i for i, n in enumerate(names) if n}
     rows: list[GradedAnswer] = []
-    try:
-        while True:
-            line = reader.line_num + 1          # where the record starts (it may span lines)
-            record = next(reader, None)
-            if record is None:
-                break
-            if not any(cell.strip() for cell in record):
-                continue
-            if len(record) < len(names):
-                absent = names[len(record)]
-                raise DataError(path, f"has {len(record)} field(s) where the header has "
-                                f"{len(names)}", row=line, column=absent)
-            if len(record) > len(names):
-                raise DataError(path, f"has {len(record)} fields where the header has "
-                                f"{len(names)} (an unquoted comma?)", row=line)
-            values = {n: record[i] for n, i in position.items()}
-            for column in ("question_id", "question", "reference_answer"):
-                if not values[column].strip():
-                    raise DataError(path, "is empty", row=line, column=column)
-            scores = {"score": _score(path, line, "score", values["score"], max_score)}
-            for column in OPTIONAL_SCORE_COLUMNS:
-                if column in values and values[column].strip():
-                    scores[column] = _score(path, line, column, values[column], max_score)
-            rows.append(GradedAnswer(
-                row=line, question_id=values["question_id"].strip(),
-                question=" ".join(values["question"].split()),
-                reference_answer=values["reference_answer"].strip(),
-                student_answer=values["student_answer"].strip(),
-                score=scores["score"], score_a=scores.get("score_a"),
-                score_b=scores.get("score_b")))
-    except csv.Error as exc:
-        raise DataError(path, f"is not valid CSV ({exc})", row=reader.line_num) from None
+    for line, values in csv_records(reader, names, path):
+        for column in ("question_id", "question", "reference_answer"):
+            if not values[column].strip():
+                raise DataError(path, "is empty", row=line, column=column)
+        scores = {"score": _score(path, line, "score", values["score"], max_score)}
+        for column in OPTIONAL_SCORE_COLUMNS:
+            if column in values and values[column].strip():
+                scores[column] = _score(path, line, column, values[column], max_score)
+        rows.append(GradedAnswer(
+            row=line, question_id=values["question_id"].strip(),
+            question=" ".join(values["question"].split()),
+            reference_answer=values["reference_answer"].strip(),
+            student_answer=values["student_answer"].strip(),
+            score=scores["score"], score_a=scores.get("score_a"),
+            score_b=scores.get("score_b")))
     if not rows:
         raise DataError(path, "has a header but no rows")
     references: dict[str, GradedAnswer] = {}
@@ -154,18 +160,21 @@ def load_graded_answers(path: Path | str, *, max_score: float = MAX_SCORE) -> li
     return rows
 
 
-def _score(path, line: int, column: str, value: str, max_score: float) -> float:
+def _score(path, line: int, column: str, value: str, max_score: float, *,
+           error=DataError, scale: str = "") -> float:
+    """A mark from 0 to `max_score` in one cell; `error` (DataError or a subclass) names the
+    file, row and column otherwise; `scale` says where the maximum comes from."""
     text = value.strip()
+    expected = f"expected a number from 0 to {max_score:g}{scale}"
     if not text:
-        raise DataError(path, "is empty; expected a number from 0 to "
-                        f"{max_score:g}", row=line, column=column)
+        raise error(path, f"is empty; {expected}", row=line, column=column)
     try:
         number = float(text)
     except ValueError:
-        raise DataError(path, f"{text!r} is not a number; expected a number from 0 to "
-                        f"{max_score:g}", row=line, column=column) from None
+        raise error(path, f"{text!r} is not a number; {expected}", row=line,
+                    column=column) from None
     if not math.isfinite(number) or not 0 <= number <= max_score:
-        raise DataError(path, f"{text} is outside 0-{max_score:g}", row=line, column=column)
+        raise error(path, f"{text} is outside 0-{max_score:g}{scale}", row=line, column=column)
     return number
 
 

@@ -30,14 +30,12 @@ This module imports neither NumPy nor scikit-learn at import time.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Sequence
 
-from .agreement import DataError, open_csv
+from .agreement import DataError, _score, csv_records, open_csv
 from .errors import EvaluatorError, RubricError, did_you_mean
 
 ANSWER_COLUMNS = ("answer", "text")
@@ -86,66 +84,39 @@ def load_marks(path: Path | str, max_marks: float) -> list[MarkedAnswer]:
     position = {n: i for i, n in enumerate(names) if n}
     folder = path.parent
     rows: list[MarkedAnswer] = []
-    try:
-        while True:
-            line = reader.line_num + 1          # where the record starts (it may span lines)
-            record = next(reader, None)
-            if record is None:
-                break
-            if not any(cell.strip() for cell in record):
-                continue
-            if len(record) < len(names):
-                raise MarksError(path, f"has {len(record)} field(s) where the header has "
-                                 f"{len(names)}", row=line, column=names[len(record)] or None)
-            if len(record) > len(names):
-                raise MarksError(path, f"has {len(record)} fields where the header has "
-                                 f"{len(names)} (an unquoted comma?)", row=line)
-            values = {n: record[i] for n, i in position.items()}
-            marks = _marks(path, line, values[MARKS_COLUMN], max_marks)
-            file_name = values.get("answer", "").strip()
-            answer_text = values.get("text", "")
-            if file_name and answer_text.strip():
-                raise MarksError(path, "gives both an answer file and a text; give one",
-                                 row=line, column="text")
-            if not file_name and not answer_text.strip():
-                raise MarksError(path, "is empty; expected an answer file or the answer text",
-                                 row=line, column="answer" if "answer" in position else "text")
-            column, source = ("answer", file_name) if file_name else ("text", f"row {line}")
-            try:
-                if file_name:
-                    answer_path = Path(file_name)
-                    if not answer_path.is_absolute():
-                        answer_path = folder / answer_path
-                    answer = read_answer(answer_path)
-                else:
-                    answer = answer_from_text(answer_text, name=f"row-{line}")
-            except EvaluatorError as exc:
-                problem = getattr(exc, "problem", None) or str(exc)
-                if column == "answer":
-                    problem = f"{file_name}: {problem}"
-                raise MarksError(path, problem, row=line, column=column) from None
-            rows.append(MarkedAnswer(line, answer, marks, source))
-    except csv.Error as exc:
-        raise MarksError(path, f"is not valid CSV ({exc})", row=reader.line_num) from None
+    for line, values in csv_records(reader, names, path, MarksError):
+        marks = _marks(path, line, values[MARKS_COLUMN], max_marks)
+        file_name = values.get("answer", "").strip()
+        answer_text = values.get("text", "")
+        if file_name and answer_text.strip():
+            raise MarksError(path, "gives both an answer file and a text; give one",
+                             row=line, column="text")
+        if not file_name and not answer_text.strip():
+            raise MarksError(path, "is empty; expected an answer file or the answer text",
+                             row=line, column="answer" if "answer" in position else "text")
+        column, source = ("answer", file_name) if file_name else ("text", f"row {line}")
+        try:
+            if file_name:
+                answer_path = Path(file_name)
+                if not answer_path.is_absolute():
+                    answer_path = folder / answer_path
+                answer = read_answer(answer_path)
+            else:
+                answer = answer_from_text(answer_text, name=f"row-{line}")
+        except EvaluatorError as exc:
+            problem = getattr(exc, "problem", None) or str(exc)
+            if column == "answer":
+                problem = f"{file_name}: {problem}"
+            raise MarksError(path, problem, row=line, column=column) from None
+        rows.append(MarkedAnswer(line, answer, marks, source))
     if not rows:
         raise MarksError(path, "has a header but no rows")
     return rows
 
 
 def _marks(path: Path, line: int, value: str, max_marks: float) -> float:
-    text = value.strip()
-    expected = f"expected a number from 0 to {max_marks:g} (the rubric's max_marks)"
-    if not text:
-        raise MarksError(path, f"is empty; {expected}", row=line, column=MARKS_COLUMN)
-    try:
-        number = float(text)
-    except ValueError:
-        raise MarksError(path, f"{text!r} is not a number; {expected}", row=line,
-                         column=MARKS_COLUMN) from None
-    if not math.isfinite(number) or not 0 <= number <= max_marks:
-        raise MarksError(path, f"{text} is outside 0-{max_marks:g} (the rubric's max_marks)",
-                         row=line, column=MARKS_COLUMN)
-    return number
+    return _score(path, line, MARKS_COLUMN, value, max_marks, error=MarksError,
+                  scale=" (the rubric's max_marks)")
 
 
 def resolve_rubric(value: str, rubrics_dir: Path | str = "rubrics"):
