@@ -137,10 +137,10 @@ def load_graded_answers(path: Path | str, *, max_score: float = MAX_SCORE) -> li
         for column in ("question_id", "question", "reference_answer"):
             if not values[column].strip():
                 raise DataError(path, "is empty", row=line, column=column)
-        scores = {"score": _score(path, line, "score", values["score"], max_score)}
+        scores = {"score": parse_mark(path, line, "score", values["score"], max_score)}
         for column in OPTIONAL_SCORE_COLUMNS:
             if column in values and values[column].strip():
-                scores[column] = _score(path, line, column, values[column], max_score)
+                scores[column] = parse_mark(path, line, column, values[column], max_score)
         rows.append(GradedAnswer(
             row=line, question_id=values["question_id"].strip(),
             question=" ".join(values["question"].split()),
@@ -160,7 +160,7 @@ def load_graded_answers(path: Path | str, *, max_score: float = MAX_SCORE) -> li
     return rows
 
 
-def _score(path, line: int, column: str, value: str, max_score: float, *,
+def parse_mark(path, line: int, column: str, value: str, max_score: float, *,
            error=DataError, scale: str = "") -> float:
     """A mark from 0 to `max_score` in one cell; `error` (DataError or a subclass) names the
     file, row and column otherwise; `scale` says where the maximum comes from."""

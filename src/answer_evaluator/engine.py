@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .keywords import KeywordMatcher
 from .focus import focus_similarity, forward_hits, forward_sentences
-from .marking import ContentChecks, mark, scheme_share, subject_factor, word_limit_role
+from .marking import ContentChecks, content_fraction, mark, scheme_share, subject_factor, word_limit_role
 from .models import Answer, Evaluation, Rubric
 from .reading import answer_from_text
 from .scoring import (answer_flags, check_directive, check_length, check_structure, fluency,
@@ -73,10 +73,9 @@ class Evaluator:
         repeated = repeated_share(text, weights)
         dimensions = settle_states(dimensions, fluency_value, subject_factor(on_subject, settings),
                                    settings)
-        content = (fluency_value * coverage ** settings.coverage_exponent
-                   * (settings.off_subject_floor
-                      + (1 - settings.off_subject_floor) * on_subject ** 2)
-                   * (1 - settings.repetition_penalty * repeated))   # a feature of calibrations
+        checks = ContentChecks(fluency_value, on_subject, repeated,
+                               rival.name if rival and rival.focus < 1 else "")
+        content = content_fraction(coverage, checks, settings)
         structure = check_structure(text, rubric, feedback, to_question, weights, settings)
         directive = check_directive(rubric, text, dimensions, weights,
                                     question_coverage(text, rubric, weights), fluency_value,
@@ -97,8 +96,6 @@ class Evaluator:
             extra = getattr(self.calibration, "extra_features", None)
             if extra is not None:     # features the calibration computes from the text
                 features += tuple(extra(answer.text, rubric).items())
-        checks = ContentChecks(fluency_value, on_subject, repeated,
-                               rival.name if rival and rival.focus < 1 else "")
         breakdown = mark(rubric, settings, dimensions=dimensions, points=points, hits=hits,
                          checks=checks, structure=structure, directive=directive,
                          length=length, calibration=self.calibration, features=features)

@@ -45,6 +45,19 @@ def subject_factor(on_subject: float, settings: Settings) -> float:
     return settings.off_subject_floor + (1 - settings.off_subject_floor) * on_subject ** 2
 
 
+def check_factors(checks: ContentChecks, settings: Settings) -> tuple[float, float, float]:
+    """(fluency, on subject, repetition): the share of the content each content check keeps."""
+    return (checks.fluency, subject_factor(checks.on_subject, settings),
+            1 - settings.repetition_penalty * checks.repeated)
+
+
+def content_fraction(coverage: float, checks: ContentChecks, settings: Settings) -> float:
+    """0..1: the weights scheme's content, the weighted coverage after the breadth curve and
+    the content checks (a feature of calibrations; `mark` shows the same as marks)."""
+    fluency, on_subject, repetition = check_factors(checks, settings)
+    return coverage ** settings.coverage_exponent * fluency * on_subject * repetition
+
+
 def strictness_of(rubric: Rubric, settings: Settings) -> float:
     """The rubric's declared strictness; else the settings' (UPSC examiners') for UPSC rubrics
     and rubrics built from essay model answers, and 1 for the rest."""
@@ -88,9 +101,8 @@ def mark(rubric: Rubric, settings: Settings, *, dimensions: tuple[DimensionScore
     # Under the weights scheme they scale the content; under the others they already decided
     # which key elements count (scoring.settle_states), and repeated sentences never count.
     weights = scheme == "weights"
-    fluency_factor = checks.fluency if weights else 1.0
-    on_subject = subject_factor(checks.on_subject, settings) if weights else 1.0
-    repetition_factor = 1 - settings.repetition_penalty * checks.repeated if weights else 1.0
+    fluency_factor, on_subject, repetition_factor = (check_factors(checks, settings) if weights
+                                                     else (1.0, 1.0, 1.0))
     for code, label, factor, reason in (
             ("fluency", "Fragments or word order", fluency_factor,
              "keywords and fragments, or jumbled words, explain nothing; write connected "

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Sequence
 
-from .agreement import DataError, _score, csv_records, open_csv
+from .agreement import DataError, csv_records, open_csv, parse_mark
 from .errors import EvaluatorError, RubricError, did_you_mean
 
 ANSWER_COLUMNS = ("answer", "text")
@@ -115,7 +115,7 @@ def load_marks(path: Path | str, max_marks: float) -> list[MarkedAnswer]:
 
 
 def _marks(path: Path, line: int, value: str, max_marks: float) -> float:
-    return _score(path, line, MARKS_COLUMN, value, max_marks, error=MarksError,
+    return parse_mark(path, line, MARKS_COLUMN, value, max_marks, error=MarksError,
                   scale=" (the rubric's max_marks)")
 
 
