@@ -16,6 +16,7 @@ from .directives import (CONTRAST_WORDS, DIRECTIVES, JUDGEMENT_WORDS, REASON_WOR
 from .models import (AnalysedText, Check, Coverage, DimensionScore, DirectiveReport, Flag,
                      KeywordHit, LengthReport, PointMatch, Rubric, SentenceFeedback,
                      StructureReport, Suggestion)
+from .marking import round_half  # noqa: F401  (marks are rounded in marking.py)
 from .settings import DEFAULT_SETTINGS, Settings
 
 #: Word-order check: only clear anomalies count, those that ordinary answers (typos aside) do
@@ -698,6 +699,3 @@ def _specifics(sentences, rubric: Rubric) -> set[str]:
 def _ramp(value: float, low: float, high: float) -> float:
     return float(np.clip((value - low) / (high - low), 0.0, 1.0))
 
-
-def round_half(value: float) -> float:
-    return round(value * 2) / 2
