@@ -63,6 +63,8 @@ def test_a_valid_rubric_parses_with_defaults():
     assert rubric.dimensions[1].weight == 1.0
     assert rubric.dimensions[1].keywords[0].weight == 2.0
     assert rubric.points[0].point_id == "quad-1"
+    assert rubric.year is None
+    assert parse_rubric(_broken("max_marks = 10", "max_marks = 10\nyear = 2019")).year == 2019
 
 
 def _broken(old: str, new: str) -> str:
@@ -87,6 +89,7 @@ def _broken(old: str, new: str) -> str:
     (_broken('variants = ["Quadrilateral Security Dialogue"]', 'variants = ["Quad", ""]'),
      "dimensions[1].keywords[1].variants", 15, "a variant is empty"),
     (_broken('id = "tiny"', 'id = "Tiny Rubric"'), "id", 1, "lower-case letters"),
+    (_broken('max_marks = 10', 'max_marks = 10\nyear = 19'), "year", 6, "1979 or later"),
 ], ids=lambda v: v if isinstance(v, str) and v.startswith(("dim", "word", "direc", "id")) else "")
 def test_malformed_rubrics_name_field_and_line(text, field, line, message):
     with pytest.raises(RubricError) as caught:

@@ -107,6 +107,7 @@ class Rubric:
     paper: str = ""
     topic: str = ""
     source: str = ""
+    year: int | None = None  # the year a previous-year question was set; None for practice
     calibration: str = ""
     path: Path | None = None
     marking: MarkingScheme = MarkingScheme()

@@ -32,6 +32,10 @@ def _positive(value) -> str | None:
     return None if value > 0 else f"must be greater than 0, got {value}"
 
 
+def _exam_year(value) -> str | None:
+    return None if 1979 <= value <= 2100 else f"must be the year the question was set (1979 or later), got {value}"
+
+
 def _identifier(value: str) -> str | None:
     return None if _ID.match(value) else (
         f"'{value}' must use only lower-case letters, digits, '-' and '_'")
@@ -73,6 +77,7 @@ _TOP = {
     "paper": _Field("str"),
     "topic": _Field("str"),
     "source": _Field("str"),
+    "year": _Field("int", False, _exam_year),
     "calibration": _Field("str"),
     "introduction": _Field("table"),
     "conclusion": _Field("table"),
@@ -192,7 +197,8 @@ class _Builder:
             introduction=self.hints(data, "introduction"),
             conclusion=self.hints(data, "conclusion"),
             paper=data.get("paper", ""), topic=data.get("topic", ""),
-            source=data.get("source", ""), calibration=data.get("calibration", ""),
+            source=data.get("source", ""), year=data.get("year"),
+            calibration=data.get("calibration", ""),
             path=self.path, marking=marking)
 
     def marking(self, table: dict, dimensions: tuple[Dimension, ...],
