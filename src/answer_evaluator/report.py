@@ -71,7 +71,32 @@ def _compiled_templates():
 
 
 def render_report(evaluation: Evaluation, *, rubric_titles: dict[str, str] | None = None) -> str:
-    """The feedback report of one evaluation, as HTML text.
+    """The feedback report of one evaluation, as one self-contained HTML page."""
+    template, style = _answer_template(environment())
+    return template.render(style=style, **feedback_context(evaluation, rubric_titles=rubric_titles))
+
+
+def render_feedback(evaluation: Evaluation) -> Markup:
+    """The report's body alone (templates/_answer_body.html.j2), for a page of its own that
+    also carries `report_style()`: the practice studio shows each attempt's feedback with
+    exactly the parts of the standalone report."""
+    env = environment()
+    return Markup(_feedback_template(env).render(**feedback_context(evaluation)))
+
+
+def report_style() -> Markup:
+    """The report's style sheet (a <style> element), rendered once."""
+    return _answer_template(environment())[1]
+
+
+@lru_cache(maxsize=4)
+def _feedback_template(env):
+    return env.get_template("_answer_body.html.j2")
+
+
+def feedback_context(evaluation: Evaluation, *,
+                     rubric_titles: dict[str, str] | None = None) -> dict:
+    """What templates/_answer_body.html.j2 needs to show the feedback on one evaluation.
 
     The loops that run once a sentence, dimension or line of the breakdown are built here as
     markup (every piece of text through `_escape`), not in the template: a batch renders one
@@ -100,10 +125,8 @@ def render_report(evaluation: Evaluation, *, rubric_titles: dict[str, str] | Non
     counts = {state: 0 for state in Coverage}
     for d in evaluation.dimensions:
         counts[d.state] += 1
-    env = environment()
-    template, style = _answer_template(env)
-    return template.render(
-        e=evaluation, style=style, paragraphs=list(paragraphs.values()),
+    return dict(
+        e=evaluation, paragraphs=list(paragraphs.values()),
         breakdown=view, breakdown_items=_breakdown_items(view) if view else (),
         suggestions=suggestions, off_topic=any(f.code == "off-topic" for f in alerts),
         alerts=alerts, alert_labels=_ALERT_LABELS,
