@@ -42,6 +42,12 @@ CASES = [
     ("directive-mismatch", "warning", "directive", 4,
      "directive word is 'critically examine' but the rubric says 'discuss'",
      "directive-mismatch"),
+    ("title-keywords", "warning", "dimensions[2].title", 30,
+     "says 'safety', 'net' but no keyword of the dimension has them", "title-keywords"),
+    ("currency-sign", "warning", "dimensions[2].keywords[1].variants", 36,
+     "so write '70,000 crore'", "currency-sign"),
+    ("unmatchable-form", "warning", "dimensions[2].keywords[1].variants", 36,
+     "'1. GST compensation' cannot match as written", "unmatchable-form"),
 ]
 
 
@@ -136,6 +142,91 @@ def test_question_directive_prefers_the_longest_phrase():
     assert detect_directive("Critically analyse India's policy.") == "critically-analyse"
     assert detect_directive("Discuss X. Critically examine Y.") == "critically-examine"
     assert detect_directive("What is the commentary about?") is None
+
+
+def _variant(tmp_path, name: str, old: str, new: str):
+    """The valid fixture with one replacement, saved as NAME.toml."""
+    text = (FIXTURES / "valid.toml").read_text("utf-8")
+    assert old in text
+    path = tmp_path / f"{name}.toml"
+    path.write_text(text.replace('id = "valid"', f'id = "{name}"').replace(old, new), "utf-8")
+    return path
+
+
+def _codes(path):
+    from answer_evaluator.lint import lint_rubric
+
+    return [(f.code, f.field) for f in lint_rubric(path)]
+
+
+def test_title_words_count_once_the_keywords_hold_them(tmp_path):
+    """The failing fixture passes once the title's words are keyword forms; function words
+    and words that only frame a dimension ("factor", "way forward") need none."""
+    from answer_evaluator.lint import title_words
+
+    fixed = _variant(tmp_path, "fixed", 'title = "Compensation and the Mohit Minerals case"',
+                     'title = "Compensation as a safety net"')
+    assert _codes(fixed) == [("title-keywords", "dimensions[2].title")]
+    fixed.write_text(fixed.read_text("utf-8").replace(
+        'variants = ["compensation cess"]', 'variants = ["compensation cess", "safety net"]'),
+        "utf-8")
+    assert _codes(fixed) == []
+    assert title_words("The China factor") == ["China"]
+    assert title_words("Way forward") == []
+    assert title_words("Effectiveness as a safety net") == ["safety", "net"]
+    assert title_words("Civilisational and historical ties") == [
+        "Civilisational", "historical", "ties"]
+
+
+def test_a_title_word_matches_inflected_keywords(tmp_path):
+    """Stems compare: 'Safety nets' in the title is met by the keyword 'safety net'."""
+    path = _variant(tmp_path, "inflected", 'title = "Compensation and the Mohit Minerals case"',
+                    'title = "Compensation and safety nets"')
+    path.write_text(path.read_text("utf-8").replace(
+        'term = "Mohit Minerals"', 'term = "safety net"'), "utf-8")
+    assert _codes(path) == []
+
+
+def test_currency_sign_fix_keeps_what_the_form_matches(tmp_path):
+    """The suggested form matches what the signed one does ("$5m" is 5 million only with
+    its sign, so the fix spells the magnitude out); the fixed form draws no warning."""
+    from answer_evaluator.lint import form_key, lint_rubric
+
+    path = _variant(tmp_path, "dollars", 'variants = ["compensation cess"]',
+                    'variants = ["compensation cess", "$5m"]')
+    (finding,) = lint_rubric(path)
+    assert finding.code == "currency-sign" and "write '5 million'" in finding.message
+    assert form_key("5 million", False) == form_key("$5m", False)
+    fixed = _variant(tmp_path, "rupees", 'variants = ["compensation cess"]',
+                     'variants = ["compensation cess", "70,000 crore"]')
+    assert _codes(fixed) == []
+
+
+def test_forms_that_cannot_match_their_own_text():
+    from answer_evaluator.lint import matches_itself
+
+    for form in ("1. GST compensation", "i) cess", "India. Japan", "%"):
+        assert not matches_itself(form), form
+    for form in ("GST compensation", "Art. 279A", "2+2", "$17.7B", "Indo-Pacific", "U.S."):
+        assert matches_itself(form), form
+    assert matches_itself("QUAD", True)
+
+
+def test_a_form_in_two_groups_is_caught_after_normalisation(tmp_path):
+    """The same figure written with and without a currency word, in two groups of one
+    dimension, credits both groups: one warning, on the later group."""
+    path = _variant(tmp_path, "twice", 'term = "Mohit Minerals"',
+                    'term = "Mohit Minerals"\n  variants = ["Rs 2016"]')
+    assert _codes(path) == [("colliding-keywords", "dimensions[2].keywords[2].variants")]
+    other = _variant(tmp_path, "twice-same-dimension", 'term = "Mohit Minerals"',
+                     'term = "Mohit Minerals"\n  variants = ["Compensation"]')
+    from answer_evaluator.lint import lint_rubric
+
+    (finding,) = lint_rubric(other)
+    assert finding.code == "colliding-keywords" and "both groups get credit" in finding.message
+    apart = _variant(tmp_path, "apart", 'term = "Mohit Minerals"',
+                     'term = "Mohit Minerals"\n  variants = ["2017"]')
+    assert _codes(apart) == []
 
 
 # ----------------------------------------------------------------------------- CLI

@@ -4,9 +4,17 @@ Errors come from the loader's own rules (`rubric.py`: schema, types, unknown fie
 empty dimensions), collected one per section so a teacher sees every broken section in one
 run. Warnings need a rubric that loads; each names the field and the line to edit:
 
-- colliding-keywords: two keyword groups with forms that match the same words once stemmed
-  ("investment" and "investments"); the matcher gives the words to the first group only;
-- shared-keyword: the same keyword in two dimensions; only the first dimension gets credit;
+- colliding-keywords: two keyword groups with forms that match the same words once
+  normalised as the matcher does ("investment" and "investments", "Rs 500" and "500"), in
+  the same or in different dimensions; the matcher credits every group that lists the form,
+  so the same words earn credit twice;
+- shared-keyword: the same keyword written in two dimensions (the same case);
+- title-keywords: a dimension whose keywords lack a plain word of its own title (a "China
+  factor" dimension with no keyword "China"); candidates write those words first;
+- currency-sign: a keyword form with a currency sign glued to a number ("₹76,000
+  crore"): the matcher drops the sign, so write "76,000 crore";
+- unmatchable-form: a keyword form that does not match its own text as the matcher reads
+  an answer, so it can never match;
 - near-duplicate-points: two model points so similar that writing one covers the other;
 - unmatchable-keywords / unmatchable-points: a dimension whose keywords or points have no
   words the matcher can use (a dimension with none at all is an error of the loader);
@@ -17,6 +25,7 @@ run. Warnings need a rubric that loads; each names the field and the line to edi
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -182,6 +191,8 @@ def rubric_warnings(rubric: Rubric, text: str, path: Path, *, settings=None) -> 
 
     lines = _LineIndex(text)
     return (keyword_warnings(rubric, lines, path)
+            + title_warnings(rubric, lines, path)
+            + form_warnings(rubric, lines, path)
             + point_warnings(rubric, lines, path, settings=settings)
             + unmatchable_warnings(rubric, lines, path)
             + word_limit_warnings(rubric, lines, path)
@@ -189,12 +200,11 @@ def rubric_warnings(rubric: Rubric, text: str, path: Path, *, settings=None) -> 
 
 
 def form_key(form: str, case_sensitive: bool) -> tuple[str, ...]:
-    """What a keyword form matches, as the matcher compares it: stems (exact words when
-    case-sensitive)."""
-    from .text import stem, tokenize
+    """What a keyword form matches, as the matcher compares it (`keywords.form_keys`):
+    normalised stems, or exact words when case-sensitive."""
+    from .keywords import form_keys
 
-    words = tokenize(form)[0]
-    return tuple(words) if case_sensitive else tuple(stem(w) for w in words)
+    return form_keys(form, case_sensitive)
 
 
 def _overlap(form_a: str, sensitive_a: bool, form_b: str, sensitive_b: bool) -> bool:
@@ -238,17 +248,115 @@ def keyword_warnings(rubric: Rubric, lines, path: Path) -> list[Finding]:
                 findings.append(Finding(
                     path, line, "warning", field,
                     f"the keyword '{form2}' is also a keyword of dimension "
-                    f"'{dim1.dimension_id}' (group '{group1.term}'); the same words cannot earn "
-                    f"credit in two dimensions, so '{dim2.dimension_id}' never gets them: "
-                    "keep it in one dimension", "shared-keyword"))
+                    f"'{dim1.dimension_id}' (group '{group1.term}'); the same words earn "
+                    f"credit in both dimensions: keep it in one of them", "shared-keyword"))
             else:
                 same = "" if _same_text(form1, form2) else f" and '{form1}'"
                 findings.append(Finding(
                     path, line, "warning", field,
                     f"the group '{group2.term}' collides with {first}: '{form2}'{same} match "
-                    "the same words once stemmed, so only the first group gets credit; "
-                    "merge the groups or drop the form", "colliding-keywords"))
+                    "the same words once normalised, so both groups get credit for them; "
+                    "merge the groups or drop the form from one", "colliding-keywords"))
     return findings
+
+
+#: Title words that name the kind of dimension rather than its subject ("The China
+#: factor", "Significance for ...", "Way forward"): a title may use them without a keyword.
+TITLE_FRAME_WORDS = frozenset("""
+aspect factor role significance importance relevance effectiveness impact effect design
+basis feature dimension issue progress achievement limitation limit challenge criticism
+concern way forward evaluation option available involved recent existing need far overview
+introduction conclusion status evolution measure step approach case test stake how what
+""".split())
+
+
+def title_words(title: str) -> list[str]:
+    """The plain words of a dimension title that its keywords should hold: content words
+    (function words and `TITLE_FRAME_WORDS` left out), in title order, once each."""
+    from .text import is_function_word, stem, tokenize
+
+    frame = {stem(w) for w in TITLE_FRAME_WORDS}
+    found: dict[str, str] = {}
+    for word in tokenize(title)[0]:
+        key = stem(word)
+        if is_function_word(word) or key in frame or len(key) < 2:
+            continue
+        found.setdefault(key, word)
+    return list(found.values())
+
+
+def title_warnings(rubric: Rubric, lines, path: Path) -> list[Finding]:
+    """Dimensions whose keyword terms and variants lack a plain word of the title."""
+    from .text import stem, tokenize
+
+    findings = []
+    for d, dim in enumerate(rubric.dimensions):
+        have = {stem(w) for g in dim.keywords for f in g.forms for w in tokenize(f)[0]}
+        have |= {stem(part) for g in dim.keywords for f in g.forms
+                 for w in tokenize(f)[0] for part in w.split("'")}
+        missing = [w for w in title_words(dim.title) if stem(w) not in have]
+        if not missing or not have:       # no usable keyword at all: unmatchable-keywords
+            continue
+        listed = ", ".join(f"'{w}'" for w in missing)
+        findings.append(Finding(
+            path, lines.find((("dimensions", d), "title")), "warning",
+            f"dimensions[{d + 1}].title",
+            f"the title of dimension '{dim.dimension_id}' says {listed} but no keyword of "
+            f"the dimension has {'it' if len(missing) == 1 else 'them'}: candidates write "
+            "the title's plain words first; add them as keyword terms or variants (or "
+            "reword the title)", "title-keywords"))
+    return findings
+
+
+#: A currency sign written onto a number ("₹76,000", "$5 billion").
+_GLUED_CURRENCY = re.compile(r"(?<![\w$\u20b9])[$\u20b9](?=\d)")
+
+
+def form_warnings(rubric: Rubric, lines, path: Path) -> list[Finding]:
+    """Keyword forms that cannot match as written: a currency sign glued to a number, and
+    any form the matcher does not find in its own text."""
+    findings = []
+    for d, dim in enumerate(rubric.dimensions):
+        if not any(form_key(f, g.case_sensitive) for g in dim.keywords for f in g.forms):
+            continue                      # nothing usable at all: unmatchable-keywords
+        for k, group in enumerate(dim.keywords):
+            for f, form in enumerate(group.forms):
+                attribute = "term" if f == 0 else "variants"
+                field = f"dimensions[{d + 1}].keywords[{k + 1}].{attribute}"
+                line = lines.find((("dimensions", d), ("keywords", k), attribute))
+                if _GLUED_CURRENCY.search(form):
+                    plain = " ".join(_GLUED_CURRENCY.sub("", form).split())
+                    if form_key(plain, group.case_sensitive) != form_key(
+                            form, group.case_sensitive):       # "$5m": 5 million
+                        plain = " ".join(form_key(form, group.case_sensitive))
+                    findings.append(Finding(
+                        path, line, "warning", field,
+                        f"the keyword '{form}' has a currency sign glued to its number; the "
+                        f"matcher drops currency signs and words before it compares, so "
+                        f"write '{plain}': it matches '{form}' and '{plain}' in an answer "
+                        "alike", "currency-sign"))
+                elif not matches_itself(
+                        form, group.case_sensitive):
+                    findings.append(Finding(
+                        path, line, "warning", field,
+                        f"the keyword '{form}' cannot match as written: read as an answer, "
+                        "its own text does not match it (the tokeniser splits or drops part "
+                        "of it); write it as candidates would, in plain words and numbers",
+                        "unmatchable-form"))
+    return findings
+
+
+def matches_itself(form: str, case_sensitive: bool = False) -> bool:
+    """Does the matcher find `form` in an answer that is exactly `form`? It normalises the
+    form and the answer the same way, so a form that fails this can never match."""
+    from .keywords import KeywordMatcher
+    from .models import Dimension, KeywordGroup, ModelPoint
+    from .text import analyse
+
+    group = KeywordGroup(form, case_sensitive=case_sensitive)
+    probe = Rubric("probe", "", "discuss", 150, 10, (
+        Dimension("probe", "", 1.0, "", (group,), (ModelPoint("p", "probe"),)),))
+    return bool(KeywordMatcher(probe).match(analyse(form)))
 
 
 def near_duplicate_threshold(settings=None) -> float:

@@ -29,6 +29,37 @@ _BULLET = re.compile(r"^\s*(?:[-*+>\u2022]|\(?\d{1,2}[.)]|\(?[a-zA-Z][.)]|\(?[iv
 _TERMINAL = (".", "?", "!", ":", ";", '"', "'", ")")
 
 
+#: Function words the code needs beyond scikit-learn's list: auxiliaries and pronouns it
+#: lacks, "upon", and the "de" of names ("Banco de ...").
+EXTRA_FUNCTION_WORDS = frozenset("did does doing having just really shall theirs upon de".split())
+
+
+@lru_cache(maxsize=1)
+def function_words() -> frozenset[str]:
+    """The one list of function words (lower case): scikit-learn's ENGLISH_STOP_WORDS, which
+    needs no downloaded data, and `EXTRA_FUNCTION_WORDS`."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS) | EXTRA_FUNCTION_WORDS
+
+
+def is_function_word(word: str) -> bool:
+    """Is `word` (any case) one of `function_words`?"""
+    return word.lower() in function_words()
+
+
+@lru_cache(maxsize=1)
+def function_stems() -> frozenset[str]:
+    """The stems of `function_words`, to drop them from stemmed text."""
+    return frozenset(stems_of(" ".join(sorted(function_words()))))
+
+
+def content_stems(text: str) -> list[str]:
+    """Stems of a text without function words or one-letter scraps (numbers kept)."""
+    stops = function_stems()
+    return [s for s in stems_of(text) if s not in stops and len(s) > 1 or s[:1].isdigit()]
+
+
 @lru_cache(maxsize=1)
 def _sentence_splitter():
     from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
