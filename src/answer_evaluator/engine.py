@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from .keywords import KeywordMatcher
-from .focus import focus_similarity, forward_hits, forward_sentences
+from .focus import (focus_similarity, forward_hits, forward_sentences, recommendations,
+                    touch_way_forward)
 from .marking import ContentChecks, content_fraction, mark, scheme_share, subject_factor, word_limit_role
 from .models import Answer, Evaluation, Rubric
 from .reading import answer_from_text
 from .scoring import (answer_flags, check_directive, check_length, check_structure, fluency,
-                      match_points, question_coverage,
-                      repeated_share, rival_subject, score_dimensions, settle_states, sentence_feedback, subject_forms, subject_share,
-                      suggestions, weigh_sentences)
+                      match_points, question_coverage, repeated_share, rival_subject,
+                      score_dimensions, sentence_feedback, settle_states, subject_forms,
+                      subject_share, suggestions, weigh_sentences, word_order_factor)
 from .settings import Settings, settings_for
 from .similarity import PointSimilarity, content_stems
 from .text import analyse
@@ -71,8 +72,13 @@ class Evaluator:
                          min(1.0, keyword_breadth / settings.subject_keywords))
         on_subject *= rival.focus if rival else 1.0
         repeated = repeated_share(text, weights)
-        dimensions = settle_states(dimensions, fluency_value, subject_factor(on_subject, settings),
-                                   settings)
+        word_order = word_order_factor(fluency_parts[2], settings)
+        on_subject_factor = subject_factor(on_subject, settings)
+        dimensions = settle_states(dimensions, fluency_value, on_subject_factor, settings,
+                                   word_order=word_order)
+        if word_order > 0 and on_subject_factor >= settings.touched_subject_factor:
+            dimensions = touch_way_forward(rubric, dimensions, recommendations(text),
+                                           weights.weight, to_points)
         checks = ContentChecks(fluency_value, on_subject, repeated,
                                rival.name if rival and rival.focus < 1 else "")
         content = content_fraction(coverage, checks, settings)

@@ -6,17 +6,21 @@ Two rules that real answers needed (issue: "Finding each point in a real answer"
   "Way forward" heading, or a bullet that opens with an imperative verb; past facts ("CEPA of
   2011 reduced tariffs") do not credit it;
 - a sentence that makes one dimension's point strongly does not also credit an unrelated
-  dimension weakly: its similarity to a dimension much weaker than its best is set aside.
+  dimension weakly: its similarity to a dimension much weaker than its best is set aside;
+- a recommendation that names no point of the rubric ("the two should work together") still
+  touches the way forward: an examiner calls a vague way forward "partly covered", not
+  missing. Its marks are unchanged (they follow the score); only the state says so.
 Pure functions over numpy arrays; the settings hold the thresholds.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import numpy as np
 
-from .models import AnalysedText, KeywordHit, Rubric
+from .models import AnalysedText, Coverage, DimensionScore, KeywordHit, Rubric
 from .scoring import dimension_similarity
 from .settings import Settings
 
@@ -33,7 +37,12 @@ boost widen upgrade integrate institutionalise institutionalize leverage pursue 
 restore review revise rationalise rationalize introduce extend scale align support fix fund
 train protect secure diversify coordinate implement enforce simplify digitise digitize
 harmonise harmonize amend""".split())
+#: Words that make a forward-looking sentence a recommendation (what should be done).
+RECOMMENDING_WORDS = frozenset("""should must need needs needed ought recommend recommends
+recommended recommendation recommendations suggest suggests suggested necessary
+essential""".split())
 _FORWARD_HEADING = re.compile(r"way forward|the road ahead|recommendation|suggestion|"
+                              r"reforms|course of action|"
                               r"measures? (?:needed|required)|what (?:should|must|needs to) be done|"
                               r"conclusion|going forward|future", re.IGNORECASE)
 
@@ -95,3 +104,44 @@ def forward_hits(rubric: Rubric, hits: tuple[KeywordHit, ...], forward: np.ndarr
     if not looking:
         return hits
     return tuple(h for h in hits if h.dimension_id not in looking or forward[h.sentence_index])
+
+
+def recommendations(text: AnalysedText) -> np.ndarray:
+    """True for each sentence that recommends: an obligation word, an imperative opener, or a
+    sentence under a way-forward heading."""
+    flags = np.zeros(len(text.sentences), dtype=bool)
+    under_heading = -1
+    for sentence in text.sentences:
+        if sentence.kind == "heading":
+            if _FORWARD_HEADING.search(sentence.text):
+                under_heading = sentence.paragraph
+            continue
+        lowered = [w.lower() for w in sentence.words]
+        flags[sentence.index] = bool(
+            RECOMMENDING_WORDS.intersection(lowered)
+            or (lowered and lowered[0] in IMPERATIVE_VERBS)
+            or sentence.paragraph == under_heading)
+    return flags
+
+
+def touch_way_forward(rubric: Rubric, dimensions: tuple[DimensionScore, ...],
+                      recommending: np.ndarray, counted: np.ndarray, similarity: np.ndarray,
+                      ) -> tuple[DimensionScore, ...]:
+    """Dimensions with a missing forward-looking one set to "partly covered" when a counted
+    recommendation sentence serves it best among the forward-looking dimensions (one
+    dimension per sentence, so a vague line does not touch every recommendation heading)."""
+    looking = [d for d, dim in enumerate(rubric.dimensions) if dim.forward_looking]
+    sentences = np.flatnonzero(recommending & (counted > 0))
+    if not looking or not len(sentences):
+        return dimensions
+    by_dimension = dimension_similarity(rubric, similarity) if len(similarity) else None
+    touched = set()
+    for i in sentences:
+        if by_dimension is None or len(looking) == 1:
+            touched.add(looking[0])
+        else:
+            touched.add(max(looking, key=lambda d: (by_dimension[i, d], -d)))
+    return tuple(replace(d, state=Coverage.PARTLY)
+                 if k in touched and d.state is Coverage.MISSING else d
+                 for k, d in enumerate(dimensions))
+

@@ -380,7 +380,10 @@ def _show(value) -> str:
 
 
 _FORWARD_TITLE = re.compile(r"\b(?:way[- ]forward|the road ahead|recommendations?|"
-                            r"suggestions|measures needed|what (?:should|must) be done)\b",
+                            r"suggestions|measures needed|what (?:should|must) be done|"
+                            r"(?:justified |proposed |your )?course of action|"
+                            r"(?:suggested|needed|required|proposed|systemic) reforms|"
+                            r"reforms (?:needed|required|suggested|to prevent))\b",
                             re.IGNORECASE)
 
 

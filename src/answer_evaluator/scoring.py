@@ -151,9 +151,14 @@ def fluency_factors(text: AnalysedText, settings: Settings) -> tuple[float, floa
     openers, anomalies = word_order_anomalies(text)
     anomaly = (anomalies / openers if openers >= settings.word_order_min_openers
                and anomalies >= settings.word_order_min_anomalies else 0.0)
+    prose_factor = min(1.0, share / settings.prose_target)
+    return prose_factor, word_order_factor(anomaly, settings), share, anomaly
+
+
+def word_order_factor(anomaly: float, settings: Settings) -> float:
+    """1 for ordinary word order, falling to 0 as the anomaly rate reaches `word_order_high`."""
     span = max(settings.word_order_high - settings.word_order_low, 1e-9)
-    order_factor = float(np.clip(1 - (anomaly - settings.word_order_low) / span, 0.0, 1.0))
-    return min(1.0, share / settings.prose_target), order_factor, share, anomaly
+    return float(np.clip(1 - (anomaly - settings.word_order_low) / span, 0.0, 1.0))
 
 
 def word_order_anomalies(text: AnalysedText) -> tuple[int, int]:
@@ -241,10 +246,11 @@ def score_dimensions(rubric: Rubric, hits: tuple[KeywordHit, ...],
 
 
 def settle_states(dimensions: tuple[DimensionScore, ...], fluency_value: float,
-                  subject_factor: float, settings: Settings) -> tuple[DimensionScore, ...]:
+                  subject_factor: float, settings: Settings, *,
+                  word_order: float = 1.0) -> tuple[DimensionScore, ...]:
     """The state each dimension reaches once the content checks are applied, as an examiner
-    reads it: jumbled words cover nothing, an answer about another subject covers little, and
-    a bare list of terms at most touches a dimension ("partly covered")."""
+    reads it: jumbled words (`word_order` 0) cover nothing, an answer about another subject
+    covers little, and a bare list of terms at most touches a dimension ("partly covered")."""
     from dataclasses import replace
 
     settled = []
@@ -252,7 +258,7 @@ def settle_states(dimensions: tuple[DimensionScore, ...], fluency_value: float,
         effective = d.score * fluency_value * subject_factor
         state = (Coverage.COVERED if effective >= settings.covered_at else
                  Coverage.PARTLY if effective >= settings.partly_at else Coverage.MISSING)
-        if (state is Coverage.MISSING and d.state is not Coverage.MISSING and fluency_value > 0
+        if (state is Coverage.MISSING and d.state is not Coverage.MISSING and word_order > 0
                 and subject_factor >= settings.touched_subject_factor):
             state = Coverage.PARTLY          # touched, by a list or fragments
         settled.append(d if state is d.state else replace(d, state=state))

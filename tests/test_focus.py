@@ -1,0 +1,110 @@
+"""Which sentences may credit which dimension (focus.py), and the states an examiner would
+give a vague way forward or a bare list (scoring.settle_states)."""
+
+from __future__ import annotations
+
+from answer_evaluator import Evaluator, parse_rubric
+from answer_evaluator.focus import forward_sentences, recommendations
+from answer_evaluator.models import Coverage
+from answer_evaluator.rubric import is_forward_looking
+from answer_evaluator.text import analyse
+
+RUBRIC = '''\
+id = "quad-test"
+question = "Discuss the role of the Quad in the Indo-Pacific and suggest a way forward."
+directive = "discuss"
+word_limit = 150
+max_marks = 10
+
+[[dimensions]]
+id = "members"
+title = "Members and origins"
+advice = "Name the members and the 2004 tsunami core group."
+  [[dimensions.keywords]]
+  term = "Quad"
+  variants = ["Quadrilateral Security Dialogue"]
+  [[dimensions.keywords]]
+  term = "tsunami"
+  [[dimensions.points]]
+  text = "The Quad of India, Japan, Australia and the United States grew out of the 2004 tsunami core group."
+
+[[dimensions]]
+id = "maritime"
+title = "Maritime security"
+advice = "Show the naval side: the Malabar exercise and maritime domain awareness."
+  [[dimensions.keywords]]
+  term = "Malabar"
+  [[dimensions.keywords]]
+  term = "maritime domain awareness"
+  [[dimensions.points]]
+  text = "The Malabar exercise and the maritime domain awareness initiative tie the four navies together."
+
+[[dimensions]]
+id = "way-forward"
+title = "Way forward"
+advice = "Suggest what the Quad should do next: a secretariat, supply chains, health security."
+  [[dimensions.keywords]]
+  term = "secretariat"
+  [[dimensions.keywords]]
+  term = "resilient supply chains"
+  [[dimensions.points]]
+  text = "The Quad should set up a small secretariat and build resilient supply chains for critical minerals."
+'''
+
+
+def _evaluate(text: str):
+    return Evaluator(parse_rubric(RUBRIC)).evaluate(text)
+
+
+def _state(evaluation, dimension_id: str) -> Coverage:
+    return next(d.state for d in evaluation.dimensions if d.dimension_id == dimension_id)
+
+
+def test_recommendations_are_obligations_imperatives_or_under_a_way_forward_heading():
+    text = analyse("The Quad was revived in 2017. India should work with its partners.\n\n"
+                   "Expand the vaccine partnership.\n\nWay forward\nA secretariat in Delhi.")
+    flags = recommendations(text)
+    by_text = {s.text: bool(flags[s.index]) for s in text.sentences if s.kind != "heading"}
+    assert by_text == {"The Quad was revived in 2017.": False,
+                       "India should work with its partners.": True,
+                       "Expand the vaccine partnership.": True,
+                       "A secretariat in Delhi.": True}
+    assert forward_sentences(text)[1] and not forward_sentences(text)[0]
+
+
+def test_a_vague_recommendation_touches_the_way_forward_but_a_past_fact_does_not():
+    base = ("The Quad of India, Japan, Australia and the United States began after the 2004 "
+            "tsunami. The Malabar exercise now includes all four navies and builds maritime "
+            "domain awareness in the Indian Ocean. ")
+    vague = _evaluate(base + "The four countries should work together more closely in future.")
+    past = _evaluate(base + "The four countries worked together closely in 2021.")
+    assert _state(vague, "way-forward") is Coverage.PARTLY
+    assert _state(past, "way-forward") is Coverage.MISSING
+    # the state says "touched"; the dimension's marks follow its score, which a vague line
+    # does not raise
+    assert [d.marks for d in vague.breakdown.dimensions if d.dimension_id == "way-forward"] == [0]
+
+
+def test_a_bare_list_touches_what_it_names_but_jumbled_words_cover_nothing():
+    listed = _evaluate("Quad, India, Japan, Australia, US, tsunami 2004, core group.\n"
+                       "Malabar, four navies, maritime domain awareness, Indian Ocean.\n"
+                       "Secretariat, resilient supply chains, critical minerals, vaccines.\n"
+                       "Quadrilateral Security Dialogue, Indo-Pacific, rules-based order.")
+    assert listed.fluency < 0.5
+    # full keyword scores, but a list at most touches a dimension (and a list line is not a
+    # recommendation, so the way forward stays missing)
+    assert [d.state for d in listed.dimensions] == [Coverage.PARTLY, Coverage.PARTLY,
+                                                   Coverage.MISSING]
+    jumbled = _evaluate("The of Malabar the in exercise four the navies domain the ties awareness "
+                        "the of maritime the with Quad the of tsunami the in the of the and a "
+                        "secretariat of the the chains supply resilient in the and of the the.")
+    assert {d.state for d in jumbled.dimensions} == {Coverage.MISSING}
+
+
+def test_forward_looking_titles():
+    assert is_forward_looking("course-of-action", "Justified course of action")
+    assert is_forward_looking("systemic-reforms", "Systemic reforms to prevent diversion")
+    assert is_forward_looking("way-forward", "Way forward")
+    assert not is_forward_looking("land-reforms", "Land reforms after independence")
+    assert not is_forward_looking("economy", "Economic ties")
+
