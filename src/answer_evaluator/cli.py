@@ -12,22 +12,29 @@ from pathlib import Path
 
 from .status import ExitStatus
 
-SUBCOMMANDS = ("agreement", "calibrate", "rubric")
+SUBCOMMANDS = ("agreement", "calibrate", "practice", "questions", "rubric")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="evaluate",
         description="Grade practice answers against a rubric and write HTML feedback reports.",
-        epilog="Other commands: 'evaluate agreement DATA.csv', 'evaluate calibrate DATA.csv', "
-               "'evaluate rubric check|draft|show ...' (each has --help). Exit codes: 0 all "
+        epilog="Other commands: 'evaluate questions [show ID]' (the question library), "
+               "'evaluate agreement DATA.csv', 'evaluate calibrate DATA.csv', "
+               "'evaluate rubric check|draft|show ...' (each has --help). Rubrics are looked "
+               "up in --rubrics-dir, then $ANSWER_EVALUATOR_RUBRICS, then ./rubrics, then the "
+               "shipped library. Exit codes: 0 all "
                "graded, 1 something could not be graded, 2 usage error, 130 interrupted.")
     parser.add_argument("paths", nargs="+", metavar="PATH",
                         help="answer file(s) (.txt, .md, .docx, .pdf), folders or globs; a folder, a glob or several files grade as a batch")
-    parser.add_argument("--rubric", metavar="FILE", help="rubric to grade against "
-                        "(default: chosen from --rubrics-dir)")
-    parser.add_argument("--rubrics-dir", metavar="DIR", default="rubrics",
-                        help="folder of rubrics to choose from (default: rubrics)")
+    parser.add_argument("--rubric", metavar="ID_OR_FILE", help="rubric to grade against: "
+                        "an id of the library ('evaluate questions' lists them) or a .toml "
+                        "file (default: the answer's 'Rubric: ID' first line, its folder's "
+                        "evaluate.toml, else chosen automatically from the library)")
+    parser.add_argument("--rubrics-dir", metavar="DIR", action="append",
+                        help="a folder of your own rubrics, looked in before ./rubrics and "
+                             "the shipped library (repeatable; also "
+                             "$ANSWER_EVALUATOR_RUBRICS)")
     parser.add_argument("--model-answer", metavar="FILE",
                         help="grade against a rubric built from this model answer")
     parser.add_argument("--question", help="the question, with --model-answer")
@@ -82,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
             return _single(args, paths[0])
         from .batch import run_batch
 
+        args.catalogue = catalogue_of(args)
         return run_batch(args)
     except KeyboardInterrupt:
         print("evaluate: interrupted", file=sys.stderr)
@@ -94,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _single(args, path: Path) -> int:
+    from .batch.rubrics import RubricLibrary, choose_for_answer, folder_rubric
+    from .catalogue import Catalogue
     from .errors import EvaluatorError
     from .reading import read_answer
 
@@ -104,7 +114,30 @@ def _single(args, path: Path) -> int:
         return ExitStatus.SOME_FAILED
     for warning in answer.warnings:
         print(f"evaluate: warning: {warning}", file=sys.stderr)
-    rubric, choice = resolve_rubric(args, answer.text)
+    printed = len(answer.warnings)
+    given, source = given_rubric(args)
+    # the same choice as a batch makes: --rubric, the Rubric: line, evaluate.toml, automatic
+    catalogue = Catalogue() if given is not None else catalogue_of(args)
+
+    def automatic(text: str):
+        from .selection import RubricIndex, usable_rubrics
+
+        rubrics, problems = usable_rubrics(catalogue)
+        for problem in problems:
+            print(f"evaluate: warning: {problem}", file=sys.stderr)
+        return RubricIndex(rubrics).choose(text)
+
+    try:
+        answer, rubric, how = choose_for_answer(
+            path, answer, given=given, given_source=source, library=RubricLibrary(catalogue),
+            folder=None if given is not None else folder_rubric(path, {}), choose=automatic)
+    except EvaluatorError as exc:
+        print(f"evaluate: error: {path}: {exc}", file=sys.stderr)
+        return ExitStatus.SOME_FAILED
+    for warning in answer.warnings[printed:]:       # what the choice found to warn about
+        print(f"evaluate: warning: {warning}", file=sys.stderr)
+    choice = {"--rubric": "", "--model-answer": "built from the model answer"}.get(
+        how["source"], how["choice"])
     from .engine import Evaluator
 
     found = find_calibration(args, rubric)
@@ -129,10 +162,20 @@ def _single(args, path: Path) -> int:
     return ExitStatus.OK
 
 
-def resolve_rubric(args, text: str):
-    """The rubric named on the command line, built from a model answer, or chosen."""
-    from .rubric import load_rubric
+def catalogue_of(args):
+    """The catalogue of --rubrics-dir, $ANSWER_EVALUATOR_RUBRICS, ./rubrics and the shipped
+    library, discovered once per command; its notices are printed to stderr."""
+    if getattr(args, "catalogue", None) is None:
+        from .commands import discover_catalogue
 
+        args.catalogue = discover_catalogue(getattr(args, "rubrics_dir", None) or [],
+                                            prog="evaluate")
+    return args.catalogue
+
+
+def given_rubric(args):
+    """(the rubric given on the command line: --model-answer or --rubric ID_OR_FILE, or
+    None; how it was given)."""
     if args.model_answer:
         from .model_answer import rubric_from_model_answer
         from .reading import read_answer
@@ -140,12 +183,24 @@ def resolve_rubric(args, text: str):
         if not args.question:
             raise _usage("--model-answer needs --question \"...\"")
         model = read_answer(args.model_answer)
-        return rubric_from_model_answer(args.question, model.text), "built from the model answer"
+        return rubric_from_model_answer(args.question, model.text), "--model-answer"
     if args.rubric:
-        return load_rubric(args.rubric), ""
+        from .catalogue import Catalogue, looks_like_path
+
+        catalogue = Catalogue() if looks_like_path(args.rubric) else catalogue_of(args)
+        return catalogue.get(args.rubric), "--rubric"
+    return None, ""
+
+
+def resolve_rubric(args, text: str):
+    """The rubric named on the command line, built from a model answer, or chosen
+    automatically from the library (for an answer without a Rubric: line or evaluate.toml)."""
+    given, source = given_rubric(args)
+    if given is not None:
+        return given, ("built from the model answer" if source == "--model-answer" else "")
     from .selection import choose_rubric
 
-    choice = choose_rubric(text, args.rubrics_dir)
+    choice = choose_rubric(text, catalogue=catalogue_of(args))
     for problem in choice.problems:
         print(f"evaluate: warning: {problem}", file=sys.stderr)
     return choice.rubric, choice.reason

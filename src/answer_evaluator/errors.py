@@ -41,6 +41,10 @@ class RubricChoiceError(EvaluatorError):
     """No rubric could be chosen for an answer."""
 
 
+class RubricNotFound(RubricChoiceError, LookupError):
+    """No rubric of the library has the id asked for (the message says "did you mean")."""
+
+
 def did_you_mean(word: str, choices) -> str:
     """A ' (did you mean X?)' hint, or '' when nothing is close."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)

@@ -81,13 +81,35 @@ def load_usable(folder: Path | str) -> tuple[list[Rubric], tuple[str, ...]]:
     return rubrics, tuple(problems)
 
 
-def choose_rubric(text: str, folder: Path | str = "rubrics") -> RubricChoice:
-    """The rubric of `folder` most similar to the answer `text`; rubric files that do not
-    load are skipped and reported in `problems`."""
+def usable_rubrics(catalogue) -> tuple[list[Rubric], tuple[str, ...]]:
+    """The rubrics of a catalogue.Catalogue that load, and why the others do not (each
+    rubric of its list that fails validation; the files it left out are its `problems`);
+    an error only when none loads."""
+    rubrics = catalogue.rubrics()
+    problems = tuple(f"{message} (rubric skipped)" for message in catalogue.failed.values())
+    if not rubrics:
+        where = ", ".join(catalogue.folders) or "no rubric folder"
+        every = tuple(catalogue.problems) + problems
+        detail = "; ".join(every) if every else "no rubric files (*.toml) found"
+        raise RubricChoiceError(f"no rubric to choose from ({where}): {detail}; name one "
+                                "with --rubric")
+    return rubrics, problems
+
+
+def choose_rubric(text: str, folder: Path | str | None = None, *,
+                  catalogue=None) -> RubricChoice:
+    """The rubric most similar to the answer `text`, among the `catalogue`'s rubrics
+    (default: those of `folder`, ./rubrics and the shipped library, catalogue.py); rubric
+    files that do not load are skipped and reported in `problems`."""
     from dataclasses import replace
 
-    rubrics, problems = load_usable(folder)
-    return replace(RubricIndex(rubrics).choose(text), problems=problems)
+    if catalogue is None:
+        from .catalogue import Catalogue
+
+        catalogue = Catalogue.discover([folder] if folder is not None else [])
+    rubrics, problems = usable_rubrics(catalogue)
+    return replace(RubricIndex(rubrics).choose(text),
+                   problems=tuple(catalogue.problems) + problems)
 
 
 def _document(rubric: Rubric) -> str:

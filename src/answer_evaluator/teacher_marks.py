@@ -119,20 +119,21 @@ def _marks(path: Path, line: int, value: str, max_marks: float) -> float:
                   scale=" (the rubric's max_marks)")
 
 
-def resolve_rubric(value: str, rubrics_dir: Path | str = "rubrics"):
-    """The rubric given as a file path, or by its id in `rubrics_dir`; raises RubricError."""
-    from .rubric import find_rubrics, load_rubric
+def resolve_rubric(value: str, rubrics_dir=None):
+    """The rubric given as a file path, or by its id in the catalogue of `rubrics_dir` (a
+    folder or several), ./rubrics and the shipped library; raises RubricError (a bad file)
+    or RubricNotFound (an unknown id, with "did you mean")."""
+    from .catalogue import Catalogue, looks_like_path
 
-    path = Path(value)
-    if value.endswith(".toml") or path.is_file() or "/" in value or "\\" in value:
-        return load_rubric(path)
-    folder = Path(rubrics_dir)
-    candidate = folder / f"{value}.toml"
-    if candidate.is_file():
-        return load_rubric(candidate)
-    names = [p.stem for p in find_rubrics(folder)] if folder.is_dir() else []
-    raise RubricError(None, f"there is no rubric '{value}' in {folder}"
-                            f"{did_you_mean(value, names)}")
+    if looks_like_path(value):
+        return Catalogue().get(value)
+    if rubrics_dir is None:
+        dirs = []
+    elif isinstance(rubrics_dir, (str, Path)):
+        dirs = [rubrics_dir]
+    else:
+        dirs = list(rubrics_dir)
+    return Catalogue.discover(dirs).get(value)
 
 
 # ----------------------------------------------------------------------------- where it lives

@@ -66,7 +66,8 @@ def run_batch(args) -> int:
         return ExitStatus.SOME_FAILED
     try:
         batch = grade_paths(
-            args.paths, rubric=rubric, rubric_source=source, rubrics_dir=args.rubrics_dir,
+            args.paths, rubric=rubric, rubric_source=source,
+            catalogue=getattr(args, "catalogue", None), rubrics_dir=args.rubrics_dir,
             out=args.out, write_reports=not args.no_report, jobs=args.jobs,
             calibration=getattr(args, "calibration", None), force=args.force, progress=bar)
     except BatchUsageError as exc:
@@ -101,9 +102,13 @@ def _command_line_rubric(args) -> tuple[Rubric | None, str]:
         model = read_answer(args.model_answer)
         return rubric_from_model_answer(args.question, model.text), "--model-answer"
     if getattr(args, "rubric", None):
-        from ..rubric import load_rubric
+        from ..catalogue import Catalogue, looks_like_path
 
-        return load_rubric(args.rubric), "--rubric"
+        catalogue = getattr(args, "catalogue", None)
+        if catalogue is None or looks_like_path(args.rubric):
+            catalogue = (Catalogue() if looks_like_path(args.rubric)
+                         else Catalogue.discover(args.rubrics_dir or []))
+        return catalogue.get(args.rubric), "--rubric"
     return None, ""
 
 

@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterable
 
+from ..catalogue import Catalogue
 from ..errors import EvaluatorError, RubricChoiceError
 from ..models import Rubric
 from .discovery import Discovery, discover, report_names
@@ -27,7 +28,8 @@ DEFAULT_REPORTS = Path("reports")
 
 
 def grade_paths(paths: Iterable[str | Path], *, rubric: Rubric | Path | str | None = None,
-                rubrics_dir: Path | str = "rubrics", out: Path | str | None = None,
+                rubrics_dir: Path | str | Iterable[Path | str] | None = None,
+                catalogue: Catalogue | None = None, out: Path | str | None = None,
                 write: bool = True, write_reports: bool = True, jobs: int = 0,
                 calibration: str | None = None, force: bool = False,
                 progress: Callable[[int, int], None] | None = None,
@@ -35,8 +37,10 @@ def grade_paths(paths: Iterable[str | Path], *, rubric: Rubric | Path | str | No
                 chunk_size: int | None = None) -> BatchResult:
     """Grade every answer file under `paths`; write the batch folder unless `write` is False.
 
-    `rubric` applies to all answers; otherwise each gets the rubric named by its first line,
-    its folder's evaluate.toml or the automatic choice among `rubrics_dir`. `out` is the
+    `rubric` (a Rubric, an id or a file) applies to all answers; otherwise each gets the
+    rubric named by its first line, its folder's evaluate.toml or the automatic choice
+    among the `catalogue`'s rubrics (default: Catalogue.discover(rubrics_dir): the folders
+    `rubrics_dir`, then ./rubrics, then the shipped library). `out` is the
     batch folder (default reports/<folder>-<time>/; an existing one is never overwritten
     unless `force`: a -2, -3 ... suffix is added). `jobs` 0 uses every core. `progress` is
     called with (done, total) after each answer. Raises BatchUsageError when there is
@@ -59,20 +63,20 @@ def grade_paths(paths: Iterable[str | Path], *, rubric: Rubric | Path | str | No
     total = len(found.files)
     target = None
     with Prefetch(found.files, start=jobs > 1) as prefetch:
+        if catalogue is None:
+            catalogue = Catalogue.discover(_folders(rubrics_dir))
         if isinstance(rubric, (str, Path)):
-            from ..rubric import load_rubric
-
-            rubric = load_rubric(rubric)
+            rubric = catalogue.get(str(rubric))
         folders: dict[Path, FolderRubric | None] = {}
         cache: dict[Path, FolderRubric | None] = {}
         if rubric is None:
             for path in found.files:
                 folders[path] = folder_rubric(path, cache)
-        known, index, index_error = _plan_rubrics(rubric, folders, rubrics_dir)
+        known, index, index_error = _plan_rubrics(rubric, folders, catalogue)
         if write:
             target = _make_folder(out_given, paths, force)
         plan = _Plan(rubric=rubric, rubric_source=rubric_source, known=known,
-                     rubrics_dir=str(rubrics_dir), index=index, index_error=index_error,
+                     catalogue=catalogue, index=index, index_error=index_error,
                      calibration=calibration, out=target, write_reports=write_reports,
                      reports=report_names(found.files), folders=folders)
 
@@ -171,11 +175,19 @@ def _jobs(jobs: int, files: int) -> int:
     return max(1, min(jobs, files))
 
 
-def _plan_rubrics(rubric, folders, rubrics_dir):
+def _folders(rubrics_dir) -> list:
+    if rubrics_dir is None:
+        return []
+    if isinstance(rubrics_dir, (str, Path)):
+        return [rubrics_dir]
+    return list(rubrics_dir)
+
+
+def _plan_rubrics(rubric, folders, catalogue: Catalogue):
     """(rubrics surely needed, the RubricIndex for automatic choice or None, why none)."""
     if rubric is not None:
         return (rubric,), None, ""
-    library = RubricLibrary(rubrics_dir)
+    library = RubricLibrary(catalogue)
     known = {}
     for config in folders.values():
         if config is not None and config.rubric_id and config.rubric_id not in known:
@@ -185,10 +197,10 @@ def _plan_rubrics(rubric, folders, rubrics_dir):
                 pass            # each answer under that config fails with the reason
     index, error = None, ""
     if any(config is None for config in folders.values()):
-        from ..selection import RubricIndex, load_folder
+        from ..selection import RubricIndex, usable_rubrics
 
         try:
-            index = RubricIndex(load_folder(rubrics_dir))
+            index = RubricIndex(usable_rubrics(catalogue)[0])
         except EvaluatorError as exc:
             error = str(exc)
     return tuple(known.values()), index, error
@@ -196,7 +208,7 @@ def _plan_rubrics(rubric, folders, rubrics_dir):
 
 def _rubric_lookup(plan: _Plan) -> Callable[[AnswerResult], Rubric | None]:
     """The Rubric a graded result was graded against (None if it cannot be loaded)."""
-    library = RubricLibrary(plan.rubrics_dir, plan.known + (
+    library = RubricLibrary(plan.catalogue, plan.known + (
         tuple(plan.index.rubrics) if plan.index is not None else ()))
 
     def rubric_of(result: AnswerResult) -> Rubric | None:

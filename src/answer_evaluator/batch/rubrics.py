@@ -1,16 +1,20 @@
 """The rubric of each answer: a `Rubric: <id>` first line, the nearest evaluate.toml, and
-the rubrics of --rubrics-dir loaded by id when first named."""
+the rubrics of the catalogue loaded by id when first named; `choose_for_answer` decides,
+for a batch and for a single file alike."""
 
 from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
-from ..errors import RubricChoiceError, RubricError, did_you_mean
-from ..models import Rubric
+from ..errors import EvaluatorError, RubricChoiceError, RubricError, did_you_mean
+from ..models import Answer, Rubric
+
+if TYPE_CHECKING:
+    from ..catalogue import Catalogue
 
 FOLDER_CONFIG = "evaluate.toml"
 _RUBRIC_LINE = re.compile(
@@ -91,10 +95,17 @@ def rubric_line(text: str) -> tuple[str | None, str]:
 
 
 class RubricLibrary:
-    """The rubrics of --rubrics-dir, loaded by id when first named, each once."""
+    """The rubrics of the catalogue (catalogue.py), loaded by id when first named, each
+    once; `catalogue` may also be a folder, looked in before ./rubrics and the shipped
+    library."""
 
-    def __init__(self, folder: Path | str, known: Iterable[Rubric] = ()):
-        self.folder = Path(folder)
+    def __init__(self, catalogue: "Catalogue | Path | str | None" = None,
+                 known: Iterable[Rubric] = ()):
+        from ..catalogue import Catalogue
+
+        if not isinstance(catalogue, Catalogue):
+            catalogue = Catalogue.discover([catalogue] if catalogue else [])
+        self.catalogue = catalogue
         self.rubrics: dict[str, Rubric] = {r.rubric_id: r for r in known}
         self.errors: dict[str, str] = {}
 
@@ -103,17 +114,61 @@ class RubricLibrary:
         if rubric_id in self.rubrics:
             return self.rubrics[rubric_id]
         if rubric_id not in self.errors:
-            from ..rubric import find_rubrics, load_rubric
-
-            path = self.folder / f"{rubric_id}.toml"
-            if "/" in rubric_id or "\\" in rubric_id or not path.is_file():
-                names = [p.stem for p in find_rubrics(self.folder)] if self.folder.is_dir() else []
-                self.errors[rubric_id] = (f"there is no rubric '{rubric_id}' in {self.folder}"
-                                          f"{did_you_mean(rubric_id, names)}")
-            else:
-                try:
-                    self.rubrics[rubric_id] = load_rubric(path)
-                    return self.rubrics[rubric_id]
-                except RubricError as exc:
-                    self.errors[rubric_id] = str(exc)
+            try:
+                self.rubrics[rubric_id] = self.catalogue.load(rubric_id)
+                return self.rubrics[rubric_id]
+            except (RubricError, RubricChoiceError) as exc:
+                self.errors[rubric_id] = str(exc)
         raise RubricChoiceError(self.errors[rubric_id])
+
+
+def choose_for_answer(path: Path, answer: Answer, *, given: Rubric | None, given_source: str,
+                      library: RubricLibrary, folder: FolderRubric | None,
+                      choose: Callable[[str], object] | None):
+    """The rubric of one answer, the same for a batch and a single file: `given` (--rubric
+    or --model-answer) for every answer, else the answer's `Rubric: <id>` first line, else
+    its folder's evaluate.toml (`folder`), else `choose(text)` (a selection.RubricChoice;
+    None: no automatic choice is possible). Returns (the answer without its `Rubric:`
+    line, so that the line is neither graded nor counted, the rubric, how it was chosen:
+    {"choice", "source", "confidence"}); raises EvaluatorError saying why there is none."""
+    named, rest = rubric_line(answer.text)
+    warnings = list(answer.warnings)
+    if named is not None:
+        if not rest:
+            raise EvaluatorError("has only a 'Rubric:' line and no answer text to grade")
+        answer = replace(answer, text=rest)
+    if given is not None:
+        if named is not None and named != given.rubric_id:
+            warnings.append(f"{path}: the first line names rubric '{named}', but "
+                            f"{given_source} was given; graded against '{given.rubric_id}'")
+        how = {"choice": f"given with {given_source}", "source": given_source}
+        rubric = given
+    elif named is not None:
+        try:
+            rubric = library.get(named)
+        except RubricChoiceError as exc:
+            raise EvaluatorError(f"its first line names a rubric that cannot be used: "
+                                 f"{exc}") from None
+        if folder is not None and folder.rubric_id and folder.rubric_id != named:
+            warnings.append(f"{path}: the first line names rubric '{named}', {folder.config} "
+                            f"names '{folder.rubric_id}'; graded against '{named}'")
+        how = {"choice": "named in the answer's first line", "source": "first line"}
+    elif folder is not None:
+        if folder.error:
+            raise EvaluatorError(folder.error)
+        try:
+            rubric = library.get(folder.rubric_id)
+        except RubricChoiceError as exc:
+            raise EvaluatorError(f"{folder.config} names a rubric that cannot be used: "
+                                 f"{exc}") from None
+        how = {"choice": f"named in {folder.config}", "source": "folder"}
+    else:
+        if choose is None:
+            raise EvaluatorError("no rubric for this answer")
+        choice = choose(answer.text)
+        rubric = choice.rubric
+        how = {"choice": choice.reason, "source": "automatic",
+               "confidence": round(float(choice.margin), 3)}
+    if len(warnings) != len(answer.warnings):
+        answer = replace(answer, warnings=tuple(warnings))
+    return answer, rubric, how

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from ..errors import EvaluatorError, RubricChoiceError
+from ..errors import EvaluatorError
 from ..models import Answer, Evaluation, Rubric
 from .pairs import pair_features
 from .results import AnswerResult, DimensionResult
-from .rubrics import FolderRubric, RubricLibrary, rubric_line
+from .rubrics import RubricLibrary, choose_for_answer
 
 
 @dataclass
@@ -25,7 +25,7 @@ class _Plan:
     rubric: Rubric | None                 #: --rubric: for every answer
     rubric_source: str
     known: tuple[Rubric, ...]             #: rubrics the batch needs for sure
-    rubrics_dir: str
+    catalogue: object                     #: catalogue.Catalogue: where rubrics come from
     index: object | None                  #: selection.RubricIndex, fitted once, or None
     index_error: str
     calibration: str | None
@@ -47,7 +47,7 @@ def _init_worker(plan: _Plan, in_process: bool = False) -> None:
     _STATE.clear()
     _STATE["plan"] = plan
     _STATE["evaluators"] = {}
-    _STATE["library"] = RubricLibrary(plan.rubrics_dir, plan.known + (
+    _STATE["library"] = RubricLibrary(plan.catalogue, plan.known + (
         tuple(plan.index.rubrics) if plan.index is not None else ()))
 
 
@@ -133,51 +133,15 @@ def _grade_chunk(paths: list[Path], sink: Callable | None = None):
 
 
 def _choose(path: Path, answer: Answer, plan: _Plan):
-    """(answer without a Rubric: line, rubric, how it was chosen)."""
-    named, rest = rubric_line(answer.text)
-    warnings = list(answer.warnings)
-    if named is not None:
-        if not rest:
-            raise EvaluatorError("has only a 'Rubric:' line and no answer text to grade")
-        answer = replace(answer, text=rest)
-    library: RubricLibrary = _STATE["library"]
-    folder: FolderRubric | None = plan.folders.get(path)
-    if plan.rubric is not None:
-        if named is not None and named != plan.rubric.rubric_id:
-            warnings.append(f"{path}: the first line names rubric '{named}', but "
-                            f"{plan.rubric_source} was given; graded against "
-                            f"'{plan.rubric.rubric_id}'")
-        how = {"choice": f"given with {plan.rubric_source}", "source": plan.rubric_source}
-        rubric = plan.rubric
-    elif named is not None:
-        try:
-            rubric = library.get(named)
-        except RubricChoiceError as exc:
-            raise EvaluatorError(f"its first line names a rubric that cannot be used: "
-                                 f"{exc}") from None
-        if folder is not None and folder.rubric_id and folder.rubric_id != named:
-            warnings.append(f"{path}: the first line names rubric '{named}', {folder.config} "
-                            f"names '{folder.rubric_id}'; graded against '{named}'")
-        how = {"choice": "named in the answer's first line", "source": "first line"}
-    elif folder is not None:
-        if folder.error:
-            raise EvaluatorError(folder.error)
-        try:
-            rubric = library.get(folder.rubric_id)
-        except RubricChoiceError as exc:
-            raise EvaluatorError(f"{folder.config} names a rubric that cannot be used: "
-                                 f"{exc}") from None
-        how = {"choice": f"named in {folder.config}", "source": "folder"}
-    else:
+    """(answer without a Rubric: line, rubric, how it was chosen): `choose_for_answer`."""
+    def automatic(text: str):
         if plan.index is None:
             raise EvaluatorError(f"no rubric for this answer: {plan.index_error}")
-        choice = plan.index.choose(answer.text)
-        rubric = choice.rubric
-        how = {"choice": choice.reason, "source": "automatic",
-               "confidence": round(float(choice.margin), 3)}
-    if len(warnings) != len(answer.warnings):
-        answer = replace(answer, warnings=tuple(warnings))
-    return answer, rubric, how
+        return plan.index.choose(text)
+
+    return choose_for_answer(path, answer, given=plan.rubric, given_source=plan.rubric_source,
+                             library=_STATE["library"], folder=plan.folders.get(path),
+                             choose=automatic)
 
 
 def _write_report(plan: _Plan, path: Path, evaluation: Evaluation) -> str:

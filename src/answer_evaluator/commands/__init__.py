@@ -24,3 +24,17 @@ def usage_error(parser, message: str) -> int:
     parser.print_usage(sys.stderr)
     print(f"{parser.prog}: error: {message}", file=sys.stderr)
     return ExitStatus.USAGE
+
+
+def discover_catalogue(dirs, *, prog: str):
+    """`Catalogue.discover(dirs)`, with its notices printed to stderr: a file left out as a
+    warning, an override as a note."""
+    import sys
+
+    from ..catalogue import Catalogue
+
+    catalogue = Catalogue.discover(dirs)
+    for notice in catalogue.notices:
+        kind = "warning" if notice in catalogue.problems else "note"
+        print(f"{prog}: {kind}: {notice}", file=sys.stderr)
+    return catalogue

@@ -73,8 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="measure this rubric against a teacher's marks: DATA.csv then "
                              "has the columns answer (a file) or text, and marks (0 to the "
                              "rubric's max_marks); no HTML page")
-    parser.add_argument("--rubrics-dir", metavar="DIR", default="rubrics",
-                        help="where a rubric given by id is found (default: rubrics)")
+    parser.add_argument("--rubrics-dir", metavar="DIR", action="append",
+                        help="a folder of rubrics, looked in for a rubric given by id before "
+                             "./rubrics and the shipped library (repeatable)")
     return parser
 
 

@@ -56,8 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="calibrate this rubric on a teacher's marks: DATA.csv then has "
                              "the columns answer (a file) or text, and marks (0 to the "
                              "rubric's max_marks)")
-    parser.add_argument("--rubrics-dir", metavar="DIR", default="rubrics",
-                        help="where a rubric given by id is found (default: rubrics)")
+    parser.add_argument("--rubrics-dir", metavar="DIR", action="append",
+                        help="a folder of rubrics, looked in for a rubric given by id before "
+                             "./rubrics and the shipped library (repeatable)")
     parser.add_argument("--name", help="name stored in the file (default: the file's stem)")
     parser.add_argument("--folds", type=int, default=5, metavar="K",
                         help="cross-validation folds, split by question (default 5)")
