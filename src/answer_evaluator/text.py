@@ -34,6 +34,11 @@ _TERMINAL = (".", "?", "!", ":", ";", '"', "'", ")")
 EXTRA_FUNCTION_WORDS = frozenset("did does doing having just really shall theirs upon de".split())
 
 
+#: The function words that may join the words of a name ("Bank of Japan", "Banco de
+#: Mexico"), in acronyms and named phrases: a small subset of `function_words`.
+NAME_JOINERS = frozenset("of and the for on in to at by with a an de".split())
+
+
 @lru_cache(maxsize=1)
 def function_words() -> frozenset[str]:
     """The one list of function words (lower case): scikit-learn's ENGLISH_STOP_WORDS, which
