@@ -184,6 +184,81 @@ def test_generic_challenges_dimension_when_the_directive_needs_both_sides():
     assert "Challenges and limitations" not in elaborate
 
 
+HEADED_SOURCE = """## Fiscal design
+The GST Council was created by the 101st Constitutional Amendment in 2016.
+Article 279A sets out the composition and the functions of the Council in detail.
+The Union Finance Minister chairs the Council and every state finance minister is a member.
+The Centre holds one third of the votes and the states together hold two thirds.
+
+Compensation to states:
+States gave up their power to levy many indirect taxes such as VAT and entry tax.
+Compensation for five years protected states from revenue losses after 2017.
+The compensation cess funded the payments to the states until 2022.
+Several states asked for the compensation period to be extended beyond five years.
+
+Judicial View
+In Mohit Minerals the Supreme Court held that the recommendations are persuasive.
+The judgment said that Parliament and the state legislatures may legislate on GST.
+The court described the Council as a forum of deliberation between equals.
+Pooled sovereignty is the idea at the heart of the Council's design, said the court.
+"""
+HEADINGS = ("Fiscal design", "Compensation to states", "Judicial View")
+
+
+def test_draft_titles_come_from_the_source_headings():
+    """A markdown heading, a short line ending in a colon and a short Title Case line each
+    head their paragraph; the drafted titles name them instead of a list of top terms."""
+    from answer_evaluator.draft import draft_rubric, source_sentences
+    from answer_evaluator.rubric import parse_rubric
+
+    question = "Examine the GST Council as an instrument of cooperative federalism."
+    headings = {s.heading for s in source_sentences(HEADED_SOURCE, question)}
+    assert headings == set(HEADINGS)
+    text = draft_rubric(HEADED_SOURCE, question, 10, 150, "headed")
+    rubric = parse_rubric(text, path=Path("headed.toml"))
+    titles = [d.title for d in rubric.dimensions]
+    assert set(HEADINGS) <= {h for t in titles for h in t.split(": ")[-1].split("; ")}, titles
+    for title in titles:
+        if title == "Challenges and limitations":
+            continue                                  # the generic placeholder
+        named = title.split(": ")[-1].split("; ")
+        assert all(h in HEADINGS for h in named), title
+
+
+def test_draft_titles_fall_back_to_top_terms_without_headings():
+    from answer_evaluator.draft import draft_rubric, source_sentences
+    from answer_evaluator.rubric import parse_rubric
+
+    question = "Examine the GST Council as an instrument of cooperative federalism."
+    assert {s.heading for s in source_sentences(GST_SOURCE, question)} == {""}
+    rubric = parse_rubric(draft_rubric(GST_SOURCE, question, 10, 150, "plain"),
+                          path=Path("plain.toml"))
+    for dim in rubric.dimensions:
+        if dim.title == "Challenges and limitations":
+            continue                                  # the generic placeholder
+        listed = dim.title.split(": ")[-1]
+        terms = [g.term for g in dim.keywords]
+        assert any(term in listed for term in terms), (dim.title, terms)
+
+
+def test_a_heading_names_only_the_lines_up_to_the_labelled_ones():
+    """Lines after a run of "Label: text" lines are not under the heading above the run;
+    a year label is no heading, so the year lines keep the heading above them."""
+    from answer_evaluator.draft import source_sentences
+
+    text = "\n".join([
+        "Relations in the 21st century",
+        "2000: Prime Minister Yoshiro Mori visited India and set up a global partnership.",
+        "2014: The two prime ministers raised the ties to a special strategic partnership.",
+        "Strategic ally: Japan shares India's vision of a free and open Indo-Pacific region.",
+        "Both countries hold regular ministerial talks on foreign and defence policy.",
+    ])
+    found = [(s.text.split()[0], s.heading) for s in source_sentences(text, "Discuss ties.")]
+    assert found == [("Prime", "Relations in the 21st century"),
+                     ("The", "Relations in the 21st century"),
+                     ("Japan", "Strategic ally"), ("Both", "")]
+
+
 def test_too_short_source_is_refused():
     from answer_evaluator.draft import DraftError, draft_rubric
 

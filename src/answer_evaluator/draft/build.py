@@ -79,7 +79,7 @@ def dimensions_of(sentences, question, words, random_state) -> list[DimensionDra
     word_matrix = sentence_word_matrix(sentences)
     used: set[str] = set()
     for dim in dimensions:
-        dim.title = dimension_title(dim)
+        dim.title = dimension_title(dim, sentences)
         dim.dimension_id = unique_id(dimension_slug(dim), used)
         dim.points = choose_points(dim, sentences, word_matrix)
     return [d for d in dimensions if d.keywords and d.points]

@@ -41,7 +41,7 @@ def clean_source(source_text: str, question: str) -> list[tuple[str, str, str]]:
     question_stems = set(content_stems(question))
     kept, section = [], ""
     for raw in text.splitlines():
-        line = raw.strip().strip("|").strip()
+        line = re.sub(r"^#+\s*", "", raw.strip().strip("|").strip())   # markdown heading
         if not line or count_words(line) < 3 and not line.endswith(":"):
             if line:
                 section = line.rstrip(":")
@@ -54,7 +54,6 @@ def clean_source(source_text: str, question: str) -> list[tuple[str, str, str]]:
             continue                                   # the question itself, restated
         if re.search(r"\b\d{2,4}\s*words?\b", line) and count_words(line) <= 12:
             continue                                   # "250 words" markers
-        line = re.sub(r"^#+\s*", "", line)
         if (not line.rstrip().endswith((".", "?", "!", '"', ")"))
                 and count_words(line) <= 8 and not _LABEL.match(line)):
             section = line.rstrip(":")                 # a heading
@@ -72,14 +71,29 @@ def source_sentences(source_text: str, question: str) -> list[SourceSentence]:
     from ..text import count_words, split_sentences
 
     result = []
+    labelled, last_section = False, None
     for label, body, section in clean_source(source_text, question):
         line = f"{label}: {body}" if label else body
+        if section != last_section:
+            labelled, last_section = False, section
+        heading = heading_of(label, section, labelled)
+        labelled = labelled or bool(label and not YEARS.match(label))
         for piece in split_sentences(body):
             if count_words(piece) >= 5:
-                result.append(SourceSentence(piece, label, section, line))
+                result.append(SourceSentence(piece, label, section, line, heading=heading))
     for sentence in result:
         sentence.role = _role(sentence)
     return result
+
+
+def heading_of(label: str, section: str, labelled: bool) -> str:
+    """A line's heading: its label, unless that is only a year or a span of years
+    ("2005-2006"); else the section heading above it, unless labelled lines have come
+    between them (a heading names the lines that follow it, not the text after a list of
+    labelled lines)."""
+    if label and not YEARS.match(label):
+        return label
+    return "" if labelled else section
 
 
 def _role(sentence: SourceSentence) -> str:

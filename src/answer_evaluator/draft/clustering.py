@@ -149,20 +149,54 @@ def cluster(matrix, ks: range, random_state: int = 0) -> tuple[np.ndarray, dict[
 
 
 
-def dimension_title(dim: DimensionDraft) -> str:
-    """"Economy and trade: CEPA, investment and trade deficit" from the facet and the top
-    keyword terms."""
+#: A drafted title names at most this many of the source's headings.
+MAX_TITLE_HEADINGS = 2
+
+
+def dimension_title(dim: DimensionDraft, sentences: list[SourceSentence] | None = None) -> str:
+    """"Security and defence: Strategic ally in Indo-Pacific; Strategic balancing" from the
+    role or facet and the source's own headings over the dimension's sentences (the label
+    of a "Label: text" line, or the heading above it); where those sentences have no
+    heading, from the top keyword terms ("Economy and trade: CEPA, investment and trade
+    deficit")."""
+    from ..text import stems_of
+
     terms = [g.term for g in sorted(dim.keywords, key=lambda g: -g.score)
              if g.kind != "figure"][:3]
     dim.top_terms = terms
-    listed = (", ".join(terms[:-1]) + " and " + terms[-1]) if len(terms) > 1 else (
-        terms[0] if terms else "")
     head = {"challenge": "Challenges", "forward": "Way forward"}.get(dim.role) or (
         FACET_TITLES.get(dim.facet, "") if "+" not in dim.facet else
         " and ".join(FACET_SHORT[f] for f in dim.facet.split("+")).capitalize())
+    headings = source_headings(dim, sentences or [], set(stems_of(head)))
+    if headings:
+        listed = "; ".join(headings)
+    else:
+        listed = (", ".join(terms[:-1]) + " and " + terms[-1]) if len(terms) > 1 else (
+            terms[0] if terms else "")
     if head and listed:
         return f"{head}: {listed}"
     return head or (listed[:1].upper() + listed[1:]) or "Other points"
+
+
+def source_headings(dim: DimensionDraft, sentences: list[SourceSentence],
+                    said: set[str] = frozenset()) -> list[str]:
+    """The headings most of the dimension's sentences sit under (most first, then the one
+    nearest the cluster's centre), at most `MAX_TITLE_HEADINGS`; headings whose words the
+    title already says (`said`, stems) are left out."""
+    from collections import Counter
+
+    from ..text import stems_of
+
+    counts: Counter = Counter()
+    first: dict[str, int] = {}
+    for rank, i in enumerate(dim.sentences):
+        heading = sentences[i].heading if i < len(sentences) else ""
+        if not heading or set(stems_of(heading)) <= said:
+            continue
+        counts[heading] += 1
+        first.setdefault(heading, rank)
+    ordered = sorted(counts, key=lambda h: (-counts[h], first[h]))
+    return ordered[:MAX_TITLE_HEADINGS]
 
 
 def dimension_slug(dim: DimensionDraft) -> str:

@@ -19,6 +19,11 @@ class SourceSentence:
     line: str          #: its whole source line, for context
     role: str = ""     #: "challenge", "forward" or ""
 
+    #: The source's own heading for the sentence: its label ("Strategic ally in
+    #: Indo-Pacific" of "Strategic ally in Indo-Pacific: Japan shares ..."), else the heading
+    #: line above it, unless labelled lines came between; "" for none.
+    heading: str = ""
+
 
 @dataclass
 class KeywordDraft:
