@@ -133,3 +133,65 @@ def test_the_program_exits_with_the_status_of_main(tmp_path):
     assert (tmp_path / "r.html").read_text(encoding="utf-8").rstrip().endswith("</html>")
     assert status("missing.txt").returncode == 1
     assert status("--no-such-option").returncode == 2
+
+
+# ----------------------------------------------------------------------------- which rubric
+
+
+def graded_json(capsys, *argv):
+    status, out, err = run_cli([*argv, "--json", "--no-report"], capsys)
+    assert status == 0, err
+    return json.loads(out), err
+
+
+def test_a_single_file_honours_its_folders_evaluate_toml(capsys):
+    """samples/india-japan/off-topic.txt is about India-China; its folder's evaluate.toml
+    says it answers the India-Japan question, as a batch of the folder grades it."""
+    data, _ = graded_json(capsys, SAMPLES / "india-japan" / "off-topic.txt")
+    assert data["rubric_id"] == "india-japan-partnership"
+    assert "evaluate.toml" in data["rubric_choice"]
+    assert any(f["code"] == "off-topic" for f in data["flags"])
+
+
+def test_a_rubric_first_line_is_honoured_and_not_counted(tmp_path, capsys):
+    text = (SAMPLES / "neighbourhood-first" / "strong.txt").read_text("utf-8")
+    plain, named = tmp_path / "plain.txt", tmp_path / "named.txt"
+    plain.write_text(text, "utf-8")
+    named.write_text("Rubric: india-japan-partnership\n" + text, "utf-8")
+    chosen, _ = graded_json(capsys, plain)
+    assert chosen["rubric_id"] == "neighbourhood-first"      # automatic, without the line
+    first_line, _ = graded_json(capsys, named)
+    assert first_line["rubric_id"] == "india-japan-partnership"
+    assert first_line["rubric_choice"] == "named in the answer's first line"
+    given, _ = graded_json(capsys, plain, "--rubric", "india-japan-partnership")
+    assert first_line["length"]["counted_words"] == given["length"]["counted_words"]
+    assert first_line["length"]["words"] == given["length"]["words"]
+    assert first_line["marks"] == given["marks"]
+    # --rubric wins over the line, with a warning
+    overruled, err = graded_json(capsys, named, "--rubric", "neighbourhood-first")
+    assert overruled["rubric_id"] == "neighbourhood-first"
+    assert "first line names rubric 'india-japan-partnership'" in err
+
+
+def test_the_first_line_wins_over_evaluate_toml_and_bad_configs_fail_cleanly(tmp_path, capsys):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "evaluate.toml").write_text('rubric = "neighbourhood-first"\n')
+    answer = folder / "a.txt"
+    answer.write_text((INDIA_JAPAN_SAMPLES / "strong.txt").read_text("utf-8"), "utf-8")
+    data, _ = graded_json(capsys, answer)
+    assert data["rubric_id"] == "neighbourhood-first"         # the folder's, not the best fit
+    answer.write_text("Rubric: india-japan-partnership\n" + answer.read_text("utf-8"), "utf-8")
+    data, err = graded_json(capsys, answer)
+    assert data["rubric_id"] == "india-japan-partnership" and "evaluate.toml" in err
+    (folder / "evaluate.toml").write_text('rubrik = "india-japan-partnership"\n')
+    answer.write_text((INDIA_JAPAN_SAMPLES / "strong.txt").read_text("utf-8"), "utf-8")
+    status, out, err = run_cli([answer, "--no-report"], capsys)
+    assert status == 1 and out == "" and "evaluate.toml" in err and "did you mean 'rubric'" in err
+    (folder / "evaluate.toml").write_text('rubric = "india-japan-partnershp"\n')
+    status, _, err = run_cli([answer, "--no-report"], capsys)
+    assert status == 1 and "did you mean 'india-japan-partnership'" in err
+    only_line = tmp_path / "only.txt"
+    only_line.write_text("Rubric: india-japan-partnership\n")
+    status, _, err = run_cli([only_line, "--no-report"], capsys)
+    assert status == 1 and "only a 'Rubric:' line" in err
