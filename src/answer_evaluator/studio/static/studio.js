@@ -41,6 +41,7 @@
     var secondsField = document.getElementById("seconds");
     var serverSaved = Date.parse(form.getAttribute("data-saved-at") || "") || 0;
     var local = readLocal(question);
+    var serverText = area.value;
     var timer = { elapsed: 0, running: false, since: 0, minutes: 0 };
 
     if (local && typeof local.text === "string" && local.at > serverSaved && local.text !== area.value) {
@@ -104,13 +105,11 @@
 
     // -------------------------------------------------------------- autosave
     var csrf = form.querySelector("input[name=csrf]").value;
-    var lastSent = area.value;
-    var lastLocal = area.value;
+    var lastSent = serverText;     // a draft restored from this browser goes to the server too
 
     function saveLocal() {
       writeLocal(question, { text: area.value, at: Date.now(),
                              timer: { elapsed: elapsed(), minutes: timer.minutes } });
-      lastLocal = area.value;
     }
     function saveServer() {
       if (area.value === lastSent) return;
