@@ -46,6 +46,10 @@ def serve(*, host: str = "127.0.0.1", port: int = 0, data: str | None = None,
             print("evaluate practice: error: no questions found (no rubric files in "
                   f"{', '.join(rubric_dirs or ['the catalogue'])})", file=err)
             return ExitStatus.SOME_FAILED
+        if not is_loopback(host):
+            print(f"evaluate practice: warning: listening on {host}, not only this computer: "
+                  "anyone who can reach it and has the token can read and add attempts",
+                  file=err)
         listener = _listen(host, port)
     except (EvaluatorError, OSError) as exc:
         store.close()
@@ -69,9 +73,6 @@ def serve(*, host: str = "127.0.0.1", port: int = 0, data: str | None = None,
     print(f"Practice studio: http://{shown}:{bound}/?token={token}", file=out)
     print(f"  data folder: {data_dir} ({len(library.questions)} questions); Ctrl-C stops it",
           file=out)
-    if not is_loopback(host):
-        print(f"evaluate practice: warning: listening on {host}, not only this computer: "
-              "anyone who can reach it and has the token can read and add attempts", file=err)
     out.flush()
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
                             timeout_graceful_shutdown=5)
