@@ -2,7 +2,7 @@
 
     evaluate rubric check FILE_OR_FOLDER... [--strict]
     evaluate rubric draft SOURCE.txt --question "..." [--marks 15 --words 250] -o rubrics/new.toml [--force]
-    evaluate rubric show FILE [-o reports/rubric-ID.html] [--force]
+    evaluate rubric show FILE_OR_ID [-o reports/rubric-ID.html] [--force]
 
 Exit codes: 0 fine (check: warnings only, unless --strict), 1 errors (or warnings with
 --strict; a rubric that cannot be drafted or shown), 2 usage error.
@@ -28,7 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Validate rubrics and warn about ones that load but mark badly. Prints "
                     "FILE:LINE: error|warning: FIELD: MESSAGE per finding. Exit 1 on errors "
                     "(and on warnings with --strict).")
-    check.add_argument("paths", nargs="+", metavar="FILE", help="rubric file(s) or folder(s)")
+    check.add_argument("paths", nargs="+", metavar="FILE", help="rubric file(s) or folder(s), "
+                                                               "or ids of the library")
     check.add_argument("--strict", action="store_true", help="warnings fail the check too")
     check.add_argument("--quiet", action="store_true", help="no summary line")
 
@@ -48,7 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     show = commands.add_parser(
         "show", help="render a rubric as an HTML page",
         description="Render a rubric as one self-contained HTML page for review.")
-    show.add_argument("path", metavar="FILE", help="rubric file")
+    show.add_argument("path", metavar="FILE_OR_ID", help="rubric file, or the id of a rubric "
+                                                        "of the library")
     show.add_argument("-o", "--output", metavar="FILE",
                       help="HTML file (default reports/rubric-<id>.html)")
     show.add_argument("--force", action="store_true",
@@ -71,13 +73,29 @@ def main(argv: list[str] | None = None) -> int:
 
 def rubric_files(paths) -> list[Path]:
     """Files as given; folders give their *.toml files, sorted."""
+    from ..errors import EvaluatorError
     from ..rubric import find_rubrics
 
     files: list[Path] = []
     for name in paths:
         path = Path(name)
+        if not path.exists():
+            try:
+                path = library_path(str(name))
+            except EvaluatorError:
+                pass                  # the check says "no such rubric file"
         files.extend(find_rubrics(path) if path.is_dir() else [path])
     return files
+
+
+def library_path(name: str) -> Path:
+    """The file of a rubric named by a path, or by its id in the library (catalogue.py:
+    ./rubrics, then the shipped library); RubricNotFound, with "did you mean", if neither."""
+    from ..catalogue import Catalogue, looks_like_path
+
+    if Path(name).exists() or looks_like_path(name):
+        return Path(name)
+    return Catalogue.discover().find(name).path
 
 
 def check(args) -> int:
@@ -173,17 +191,18 @@ def render_rubric(rubric, findings=()) -> str:
 
 
 def show(args) -> int:
-    from ..errors import RubricError
+    from ..errors import EvaluatorError
     from ..lint import lint_rubric
     from ..report import write_new
     from ..rubric import load_rubric
 
     try:
-        rubric = load_rubric(args.path)
-    except RubricError as exc:
+        path = library_path(args.path)
+        rubric = load_rubric(path)
+    except EvaluatorError as exc:
         print(f"evaluate rubric show: error: {exc}", file=sys.stderr)
         return ExitStatus.SOME_FAILED
-    findings = [f for f in lint_rubric(args.path) if not f.is_error]
+    findings = [f for f in lint_rubric(path) if not f.is_error]
     target = Path(args.output) if args.output else Path("reports") / f"rubric-{rubric.rubric_id}.html"
     if target.is_dir():
         target = target / f"rubric-{rubric.rubric_id}.html"
