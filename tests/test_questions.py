@@ -125,3 +125,23 @@ def test_questions_starts_without_heavy_libraries():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_closed_pipe_is_not_an_error(tmp_path):
+    """`evaluate questions | head -1`: the listing stops quietly when its reader goes (the
+    listing is made longer than a pipe holds, so that writing it does fail)."""
+    folder = tmp_path / "many"
+    folder.mkdir()
+    words = " ".join(f"word{i}" for i in range(60))
+    for i in range(400):
+        (folder / f"q{i:03d}.toml").write_text(
+            f'id = "q{i:03d}"\nquestion = "Discuss {words}."\ndirective = "discuss"\n'
+            'word_limit = 150\nmax_marks = 10\npaper = "GS-II"\n', "utf-8")
+    process = subprocess.Popen([sys.executable, "-m", "answer_evaluator", "questions",
+                                "--rubrics-dir", str(folder)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
+    first = process.stdout.readline()
+    process.stdout.close()
+    err = process.stderr.read().decode()
+    assert process.wait() == 0 and first.strip()
+    assert "error" not in err and "Traceback" not in err, err

@@ -284,6 +284,9 @@ def _subcommand(name: str, argv: list[str]) -> int:
     except KeyboardInterrupt:
         print("evaluate: interrupted", file=sys.stderr)
         return ExitStatus.CTRL_C
+    except BrokenPipeError:    # `evaluate questions | head`: not an error of ours
+        _silence_stdout()
+        return ExitStatus.OK
     except Exception as exc:
         return _report_error(exc, "--traceback" in argv)
 
