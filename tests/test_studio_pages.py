@@ -276,6 +276,21 @@ def test_a_server_draft_is_shown_when_the_page_is_opened_again(studio):
     assert ">half a draft</textarea>" in client.get(f"/questions/{QUESTION}").text
 
 
+def test_a_malformed_form_is_answered_and_the_server_carries_on(studio):
+    client, state, _ = studio
+    broken = client.post(f"/questions/{QUESTION}/upload", content=b"--x\r\ngarbage",
+                         headers={"content-type": "multipart/form-data; boundary=x"})
+    assert broken.status_code in (400, 403)
+    odd = client.post(f"/questions/{QUESTION}/attempts", content=b"text=\xff\xfe&csrf=%ZZ",
+                      headers={"content-type": "application/x-www-form-urlencoded"})
+    assert odd.status_code == 403
+    _, csrf = _write_page(client)
+    too_big_draft = client.post(f"/questions/{QUESTION}/attempts",
+                                data={"csrf": csrf, "text": "word " * 10_001, "action": "draft"})
+    assert too_big_draft.status_code == 413 and "at most 50 KB" in too_big_draft.text
+    assert client.get("/").status_code == 200
+
+
 def test_unknown_pages_and_questions_are_404_pages(studio):
     client, _, _ = studio
     for path in ("/questions/no-such", "/attempts/99999", "/nowhere", "/questions/..%2F.."):

@@ -176,6 +176,10 @@ def create_app(data_dir: Path, library, store: Store, token: str, *, workers: in
             return not_found("question")
         text = fields.get("text") or ""
         if fields.get("action") == "draft":
+            try:
+                check_text(text)
+            except TooLarge as exc:
+                return write_response(question, text=text, error=_plain(exc), status=413)
             studio.store.save_draft(question.rubric_id, text)
             return RedirectResponse(f"/questions/{question.rubric_id}?saved=1", status_code=303)
         return await grade_and_show(question, text, seconds_of(fields), "typed")

@@ -8,7 +8,7 @@ PALETTE = ("#1d4ed8", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#a
 
 
 def line_chart(series: dict[str, list[tuple[int, float, str]]], *, count: int,
-               label: str, width: int = 640, height: int = 220) -> Markup:
+               label: str, width: int = 520, height: int = 220) -> Markup:
     """One line a series of (x, share 0..1, tooltip) on a shared x axis of `count` steps
     (the attempts in order), the y axis from 0 to 100%. A series of one point is a dot."""
     left, right, top, bottom = 40, 12, 10, 26
@@ -25,9 +25,9 @@ def line_chart(series: dict[str, list[tuple[int, float, str]]], *, count: int,
     for share in (0, 0.25, 0.5, 0.75, 1):
         y = y_of(share)
         out.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" '
-                   f'stroke="#e5e7eb"/><text x="{left - 6}" y="{y + 4:.1f}" font-size="11" '
+                   f'stroke="#e5e7eb"/><text x="{left - 6}" y="{y + 4:.1f}" font-size="12" '
                    f'text-anchor="end" fill="#4b5563">{share * 100:.0f}%</text>')
-    out.append(f'<text x="{left + inner_w / 2:.1f}" y="{height - 6}" font-size="11" '
+    out.append(f'<text x="{left + inner_w / 2:.1f}" y="{height - 6}" font-size="12" '
                f'text-anchor="middle" fill="#4b5563">attempts, oldest first</text>')
     for n, (name, points) in enumerate(series.items()):
         colour = PALETTE[n % len(PALETTE)]
@@ -40,10 +40,16 @@ def line_chart(series: dict[str, list[tuple[int, float, str]]], *, count: int,
             out.append(f'<circle class="point" cx="{x:.1f}" cy="{y:.1f}" r="3.5" '
                        f'fill="{colour}"><title>{escape(name)}: {escape(tip)}</title></circle>')
     out.append("</svg>")
+    if len(series) > 1:
+        out.append('<figcaption class="legend">')
+        for n, name in enumerate(series):
+            out.append(f'<span><span class="dot" style="background: {PALETTE[n % len(PALETTE)]}">'
+                       f'</span>{escape(name)} ({len(series[name])})</span> ')
+        out.append("</figcaption>")
     return Markup("".join(out))
 
 
-def bars(rows: list[tuple[str, float, str]], *, label: str, width: int = 640) -> Markup:
+def bars(rows: list[tuple[str, float, str]], *, label: str, width: int = 560) -> Markup:
     """Horizontal bars: (name, share 0..1, figure shown) a row."""
     row_h, name_w = 24, 250
     height = row_h * len(rows) + 4
