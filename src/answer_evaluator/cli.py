@@ -20,6 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="evaluate",
         description="Grade practice answers against a rubric and write HTML feedback reports.",
         epilog="Other commands: 'evaluate questions [show ID]' (the question library), "
+               "'evaluate practice' (the practice studio in the browser), "
                "'evaluate agreement DATA.csv', 'evaluate calibrate DATA.csv', "
                "'evaluate rubric check|draft|show ...' (each has --help). Rubrics are looked "
                "up in --rubrics-dir, then $ANSWER_EVALUATOR_RUBRICS, then ./rubrics, then the "
