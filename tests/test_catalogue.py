@@ -341,6 +341,12 @@ def test_a_non_editable_install_of_a_fresh_clone_works_from_an_empty_folder(tmp_
         assert "chosen automatically" in evaluation["rubric_choice"]
     assert not (work / "reports").exists() and sorted(os.listdir(work)) == ["answer.txt"]
 
+    # nothing is written into the installed package: a calibration goes elsewhere
+    before = _site_has_the_library(site)
+    refused = run("calibrate", "marks.csv", "--rubric", IJ)
+    assert refused.returncode == 1 and "shipped rubric" in refused.stderr, refused.stderr
+    assert _site_has_the_library(site) == before
+
     listed = run("questions", "--json")
     assert listed.returncode == 0, listed.stderr
     questions = json.loads(listed.stdout)["questions"]

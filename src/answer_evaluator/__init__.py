@@ -17,7 +17,7 @@ _EXPORTS = {
     "load_rubric": "rubric", "parse_rubric": "rubric",
     "read_answer": "reading", "answer_from_text": "reading",
     "render_report": "report", "choose_rubric": "selection",
-    "Settings": "settings",
+    "Settings": "settings", "Catalogue": "catalogue",
     "EvaluatorError": "errors", "RubricError": "errors", "AnswerReadError": "errors",
 }
 __all__ = sorted(_EXPORTS)

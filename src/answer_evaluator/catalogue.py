@@ -88,6 +88,13 @@ def shipped_folder() -> Path | None:
     return None
 
 
+def in_installed_library(path: Path | str) -> bool:
+    """Whether `path` is inside the library installed with the package (site-packages, a
+    place no command should write to); False in a source checkout."""
+    installed = Path(__file__).resolve().parent / "library"
+    return installed.is_dir() and _real(Path(path)).is_relative_to(installed)
+
+
 def looks_like_path(value: str) -> bool:
     """A --rubric value meant as a file rather than an id."""
     return (value.endswith(".toml") or "/" in value or "\\" in value

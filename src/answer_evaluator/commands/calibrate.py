@@ -166,6 +166,14 @@ def _teacher_marks(parser, args) -> int:
         return ExitStatus.SOME_FAILED
     beside = not args.output
     target = tm.calibration_path(rubric) if beside else Path(args.output)
+    from ..catalogue import in_installed_library
+
+    if beside and in_installed_library(target):
+        print(f"{PROG}: error: {rubric.rubric_id} is a shipped rubric, installed with the "
+              "package: its calibration cannot be written beside it; give -o FILE.json (then "
+              "--calibration FILE.json when grading), or copy the rubric into a rubrics/ "
+              "folder of your own first", file=sys.stderr)
+        return ExitStatus.SOME_FAILED
     if beside and target.exists() and not args.force:
         print(f"{PROG}: error: {target}: already exists; --force replaces it, -o FILE.json "
               "writes elsewhere", file=sys.stderr)
