@@ -41,6 +41,16 @@ def test_attempts_and_drafts_round_trip(tmp_path):
     assert store.get(first.id) is None and store.previous(second) is None
 
 
+def test_lists_can_leave_out_the_bulky_columns(tmp_path):
+    store = Store(tmp_path / "s.db")
+    added = _attempt(store)
+    (light,) = store.attempts(text=False, evaluation=False)
+    assert (light.text, light.feedback, light.evaluation) == ("", "", {})
+    assert light.summary() == added.summary()
+    (medium,) = store.attempts("q1", text=False)
+    assert medium.evaluation == added.evaluation and medium.text == ""
+
+
 def test_attempts_are_committed_when_add_returns(tmp_path):
     store = Store(tmp_path / "s.db")
     added = _attempt(store)

@@ -131,7 +131,7 @@ def create_app(data_dir: Path, library, store: Store, token: str, *, workers: in
 
     async def questions_page(request: Request):
         chosen = {k: request.query_params.get(k, "") for k in ("paper", "directive", "marks", "q")}
-        attempts = studio.store.attempts()
+        attempts = studio.store.attempts(text=False, evaluation=False)
         stats: dict[str, dict] = {}
         for a in attempts:
             s = stats.setdefault(a.question, {"count": 0, "best": 0.0})
@@ -157,7 +157,7 @@ def create_app(data_dir: Path, library, store: Store, token: str, *, workers: in
         draft = studio.store.draft(question.rubric_id)
         if text is None:
             text = draft.text if draft else ""
-        previous = studio.store.attempts(question.rubric_id)
+        previous = studio.store.attempts(question.rubric_id, text=False, evaluation=False)
         return pages.render(
             "write", status=status, csrf=studio.csrf, q=question, text=text, error=error,
             draft=draft, words=len(text.split()), started=int(time.time()),
@@ -237,14 +237,14 @@ def create_app(data_dir: Path, library, store: Store, token: str, *, workers: in
         return RedirectResponse("/attempts?deleted=1", status_code=303)
 
     async def history(request: Request):
-        attempts = list(reversed(studio.store.attempts()))
+        attempts = list(reversed(studio.store.attempts(text=False, evaluation=False)))
         titles = {q.rubric_id: q.question for q in studio.library.questions}
         return pages.render("history", csrf=studio.csrf, active="/attempts",
                             attempts=attempts, titles=titles,
                             deleted=request.query_params.get("deleted") == "1")
 
     async def progress_page(request: Request):
-        figures = progress(studio.store.attempts())
+        figures = progress(studio.store.attempts(text=False))
         charts = {}
         if figures.count:
             charts["overall"] = line_chart({"all papers": figures.overall},
@@ -292,7 +292,8 @@ def create_app(data_dir: Path, library, store: Store, token: str, *, workers: in
         return endpoint
 
     async def api_list(request: Request):
-        return JSONResponse({"attempts": [a.summary() for a in studio.store.attempts()]})
+        return JSONResponse({"attempts": [a.summary() for a in studio.store.attempts(
+            text=False, evaluation=False)]})
 
     async def api_create(request: Request):
         body = await read_capped(request, _API_BODY)

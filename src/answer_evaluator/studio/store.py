@@ -202,11 +202,15 @@ class Store:
         rows = self._select("WHERE id = ?", (attempt_id,))
         return rows[0] if rows else None
 
-    def attempts(self, question: str | None = None) -> list[Attempt]:
-        """Every attempt (or a question's), oldest first."""
+    def attempts(self, question: str | None = None, *, text: bool = True,
+                 evaluation: bool = True) -> list[Attempt]:
+        """Every attempt (or a question's), oldest first; without `text` their text and
+        feedback are left out (""), without `evaluation` their evaluation ({}): lists and
+        figures need neither, and they are most of an attempt's size."""
         if question is None:
-            return self._select("ORDER BY id", ())
-        return self._select("WHERE question = ? ORDER BY id", (question,))
+            return self._select("ORDER BY id", (), text=text, evaluation=evaluation)
+        return self._select("WHERE question = ? ORDER BY id", (question,), text=text,
+                            evaluation=evaluation)
 
     def previous(self, attempt: Attempt) -> Attempt | None:
         """The attempt at the same question just before `attempt`."""
@@ -219,9 +223,15 @@ class Store:
             cursor = self._db.execute("DELETE FROM attempts WHERE id = ?", (attempt_id,))
         return cursor.rowcount > 0
 
-    def _select(self, where: str, values: tuple) -> list[Attempt]:
+    def _select(self, where: str, values: tuple, *, text: bool = True,
+                evaluation: bool = True) -> list[Attempt]:
+        columns = _COLUMNS
+        if not text:
+            columns = columns.replace("text,", "'',").replace("feedback", "''")
+        if not evaluation:
+            columns = columns.replace("evaluation,", "'{}',")
         with self._lock:
-            rows = self._db.execute(f"SELECT {_COLUMNS} FROM attempts {where}",
+            rows = self._db.execute(f"SELECT {columns} FROM attempts {where}",
                                     values).fetchall()
         return [_attempt(row) for row in rows]
 
