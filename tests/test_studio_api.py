@@ -133,3 +133,49 @@ def test_the_script_is_served_from_the_package(studio):
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/javascript")
     assert "localStorage" in response.text
+
+
+def test_one_evaluator_a_question_used_on_the_grading_threads(studio, monkeypatch):
+    import threading
+
+    client, auth, app = studio
+    grader = app.state.studio.grader
+    threads = []
+    original = grader.grade
+
+    def recording(*args, **kwargs):
+        threads.append(threading.current_thread().name)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(grader, "grade", recording)
+    for text in (STRONG[:600], STRONG[:800]):
+        assert client.post("/api/attempts", headers=auth,
+                           json={"question": QUESTION, "text": text}).status_code == 201
+    assert threads and all(name.startswith("studio-grading") for name in threads)
+    assert threading.main_thread().name not in threads
+    first, _ = grader.evaluator(QUESTION)
+    assert grader.evaluator(QUESTION)[0] is first
+    assert list(grader._evaluators) == [QUESTION]        # built once, for this question only
+
+
+def test_a_calibration_beside_the_rubric_is_used_as_evaluate_uses_it(tmp_path):
+    import shutil
+
+    from answer_evaluator.errors import EvaluatorError
+    from answer_evaluator.studio.app import create_app
+    from answer_evaluator.studio.library import open_library
+    from answer_evaluator.studio.store import Store
+
+    from conftest import INDIA_JAPAN
+
+    rubrics = tmp_path / "rubrics"
+    rubrics.mkdir()
+    shutil.copy(INDIA_JAPAN, rubrics / INDIA_JAPAN.name)
+    beside = rubrics / f"{QUESTION}.calibration.json"
+    beside.write_text("{not json", encoding="utf-8")
+    app = create_app(tmp_path, open_library([str(rubrics)]), Store(tmp_path / "s.db"), "t" * 40)
+    grader = app.state.studio.grader
+    with pytest.raises(EvaluatorError) as caught:
+        grader.grade(QUESTION, STRONG)
+    assert str(beside) in str(caught.value)                  # it was read, as evaluate reads it
+    assert app.state.studio.store.attempts() == []
