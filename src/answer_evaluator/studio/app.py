@@ -40,13 +40,14 @@ _API_BODY = 4 * MAX_TEXT_BYTES + 8_000
 class Studio:
     """What the routes share: the store, the grader, the library, the token."""
 
-    def __init__(self, data_dir: Path, library, store: Store, token: str, *, workers: int = 2):
+    def __init__(self, data_dir: Path, library, store: Store, token: str, *, workers: int = 2,
+                 warn=None):
         self.data_dir = Path(data_dir)
         self.library = library
         self.store = store
         self.token = token
         self.csrf = security.csrf_token(token)
-        self.grader = Grader(library, store, self.data_dir, workers=workers)
+        self.grader = Grader(library, store, self.data_dir, workers=workers, warn=warn)
 
     # ------------------------------------------------------------------ access
 
@@ -57,8 +58,11 @@ class Studio:
         return security.same(security.bearer(request.headers), self.token)
 
 
-def create_app(data_dir: Path, library, store: Store, token: str, *, workers: int = 2) -> Starlette:
-    studio = Studio(data_dir, library, store, token, workers=workers)
+def create_app(data_dir: Path, library, store: Store, token: str, *, workers: int = 2,
+               warn=None) -> Starlette:
+    """The application; `warn(message)` is told of warnings (a calibration fitted on an
+    earlier version of its rubric)."""
+    studio = Studio(data_dir, library, store, token, workers=workers, warn=warn)
 
     def page(handler):
         """A page: the cookie or the 401 page."""

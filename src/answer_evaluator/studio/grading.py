@@ -63,7 +63,7 @@ def upload_suffix(filename: str) -> str:
 class Grader:
     """Grades answers to the library's questions and records them in the store."""
 
-    def __init__(self, library, store, data_dir: Path, *, workers: int = 2):
+    def __init__(self, library, store, data_dir: Path, *, workers: int = 2, warn=None):
         self.library = library
         self.store = store
         self.uploads = Path(data_dir) / "uploads"
@@ -72,6 +72,7 @@ class Grader:
         self._evaluators: dict[str, tuple[object, threading.Lock]] = {}
         self._guard = threading.Lock()
         self.warnings: list[str] = []
+        self.warn = warn or (lambda message: None)   #: told each warning as it arises
 
     def question(self, question_id: str):
         found = self.library.find(question_id)
@@ -91,7 +92,9 @@ class Grader:
                 self.question(question_id)
                 rubric = self.library.load(question_id)
                 found = find_calibration(rubric)
-                self.warnings.extend(found.warnings)
+                for warning in found.warnings:
+                    self.warnings.append(warning)
+                    self.warn(warning)
                 entry = (Evaluator(rubric, calibration=found.calibration), threading.Lock())
                 self._evaluators[question_id] = entry
             return entry

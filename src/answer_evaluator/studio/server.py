@@ -65,7 +65,12 @@ def serve(*, host: str = "127.0.0.1", port: int = 0, data: str | None = None,
 
     from .app import create_app
 
-    app = create_app(data_dir, library, store, token, workers=workers)
+    def warn(message: str) -> None:
+        print(f"evaluate practice: warning: {message}", file=err, flush=True)
+
+    for notice in library.notices:
+        warn(notice)
+    app = create_app(data_dir, library, store, token, workers=workers, warn=warn)
     studio = app.state.studio
     threading.Thread(target=_warm_up, daemon=True).start()
     bound = listener.getsockname()[1]
