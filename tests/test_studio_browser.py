@@ -170,6 +170,7 @@ def test_with_javascript_off_every_step_still_works(browser, server, tmp_path):
         assert not page.locator("#timer").is_visible()         # the timer needs the script
         page.fill("#text", AVERAGE)
         page.click("#save-draft")
+        assert "Draft saved" in page.locator("#saved").inner_text()
         assert page.input_value("#text") == AVERAGE.replace("\r\n", "\n")
         page.click("#submit")
         assert re.search(r"/attempts/\d+$", page.url)

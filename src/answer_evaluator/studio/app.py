@@ -157,14 +157,14 @@ def create_app(data_dir: Path, library, store: Store, token: str, *, workers: in
             marks=sorted({q.max_marks for q in every}))
 
     def write_response(question, *, text: str | None = None, error: str = "",
-                       status: int = 200):
+                       status: int = 200, saved: bool = False):
         draft = studio.store.draft(question.rubric_id)
         if text is None:
             text = draft.text if draft else ""
         previous = studio.store.attempts(question.rubric_id, text=False, evaluation=False)
         return pages.render(
             "write", status=status, csrf=studio.csrf, q=question, text=text, error=error,
-            draft=draft, words=len(text.split()), started=int(time.time()),
+            draft=draft, saved=saved, words=len(text.split()), started=int(time.time()),
             attempts=previous, max_text_kb=MAX_TEXT_BYTES // 1000,
             max_upload_mb=MAX_UPLOAD_BYTES // 1_000_000)
 
@@ -172,7 +172,7 @@ def create_app(data_dir: Path, library, store: Store, token: str, *, workers: in
         question = studio.library.find(request.path_params["qid"])
         if question is None:
             return not_found("question")
-        return write_response(question)
+        return write_response(question, saved=request.query_params.get("saved") == "1")
 
     async def submit(request: Request, fields: dict):
         question = studio.library.find(request.path_params["qid"])
