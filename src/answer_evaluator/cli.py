@@ -193,20 +193,6 @@ def given_rubric(args):
     return None, ""
 
 
-def resolve_rubric(args, text: str):
-    """The rubric named on the command line, built from a model answer, or chosen
-    automatically from the library (for an answer without a Rubric: line or evaluate.toml)."""
-    given, source = given_rubric(args)
-    if given is not None:
-        return given, ("built from the model answer" if source == "--model-answer" else "")
-    from .selection import choose_rubric
-
-    choice = choose_rubric(text, catalogue=catalogue_of(args))
-    for problem in choice.problems:
-        print(f"evaluate: warning: {problem}", file=sys.stderr)
-    return choice.rubric, choice.reason
-
-
 def load_calibration(args, rubric):
     """The calibration named by --calibration ('none': no calibration), else by the rubric,
     else <rubric id>.calibration.json beside the rubric file, or None."""

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from .errors import RubricChoiceError
 from .models import Rubric
-from .rubric import find_rubrics, load_rubric
 
 MIN_SIMILARITY = 0.08   #: below this no rubric fits the answer
 
@@ -50,35 +49,6 @@ class RubricIndex:
         reason = (f"chosen automatically, {sure}: similarity {best:.2f}, next best "
                   f"'{self.rubrics[order[1]].rubric_id}' {second:.2f}")
         return RubricChoice(self.rubrics[order[0]], best, margin, reason)
-
-
-def load_folder(folder: Path | str) -> list[Rubric]:
-    """All rubrics of a folder (errors name the bad file)."""
-    paths = find_rubrics(folder)
-    if not paths:
-        raise RubricChoiceError(f"{folder}: no rubric files (*.toml) found; name one with "
-                                "--rubric")
-    return [load_rubric(p) for p in paths]
-
-
-def load_usable(folder: Path | str) -> tuple[list[Rubric], tuple[str, ...]]:
-    """The rubrics of a folder that load, and why the others do not (an error only when
-    none loads)."""
-    from .errors import RubricError
-
-    paths = find_rubrics(folder)
-    if not paths:
-        raise RubricChoiceError(f"{folder}: no rubric files (*.toml) found; name one with "
-                                "--rubric")
-    rubrics, problems = [], []
-    for path in paths:
-        try:
-            rubrics.append(load_rubric(path))
-        except RubricError as exc:
-            problems.append(f"{exc} (rubric skipped)")
-    if not rubrics:
-        raise RubricChoiceError(f"{folder}: no rubric could be loaded: " + "; ".join(problems))
-    return rubrics, tuple(problems)
 
 
 def usable_rubrics(catalogue) -> tuple[list[Rubric], tuple[str, ...]]:

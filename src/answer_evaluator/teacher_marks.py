@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .agreement import DataError, csv_records, open_csv, parse_mark
-from .errors import EvaluatorError, RubricError, did_you_mean
+from .errors import EvaluatorError
 
 ANSWER_COLUMNS = ("answer", "text")
 MARKS_COLUMN = "marks"
