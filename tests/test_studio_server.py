@@ -103,3 +103,24 @@ def test_practice_help_and_bad_port_are_usage(capsys):
     assert status == 0 and "--data" in out and "--host" in out
     status, _, err = run_cli(["practice", "--port", "70000"], capsys)
     assert status == 2 and "--port must be" in err
+
+
+def test_without_data_the_users_data_folder_is_used(tmp_path):
+    from conftest import RUBRICS
+
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "xdg"), "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen([sys.executable, "-m", "answer_evaluator", "practice",
+                                "--rubrics-dir", str(RUBRICS)], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        url, where = process.stdout.readline(), process.stdout.readline()
+    finally:
+        process.send_signal(signal.SIGINT)
+        status = process.wait(60)
+        process.stdout.close()
+        process.stderr.close()
+    folder = tmp_path / "xdg" / "answer-evaluator" / "practice"
+    assert url.startswith("Practice studio: http://127.0.0.1:")
+    assert f"data folder: {folder}" in where
+    assert (folder / "studio.sqlite3").is_file() and (folder / "token").is_file()
+    assert status == 0
