@@ -13,8 +13,8 @@ from .scoring import (answer_flags, check_directive, check_length, check_structu
                       score_dimensions, sentence_feedback, settle_states, subject_forms,
                       subject_share, suggestions, weigh_sentences, word_order_factor)
 from .settings import Settings, settings_for
-from .similarity import PointSimilarity, content_stems
-from .text import analyse
+from .similarity import PointSimilarity
+from .text import analyse, content_stems
 
 
 class Evaluator:

@@ -401,7 +401,7 @@ def point_warnings(rubric: Rubric, lines, path: Path, *, settings=None) -> list[
 
 def unmatchable_warnings(rubric: Rubric, lines, path: Path) -> list[Finding]:
     """Dimensions whose keywords or model points exist but can never match anything."""
-    from .similarity import content_stems
+    from .text import content_stems
 
     findings = []
     for d, dim in enumerate(rubric.dimensions):

@@ -30,7 +30,7 @@ from .directives import DIRECTIVES, detect_directive
 from .models import Dimension, KeywordGroup, MarkingScheme, ModelPoint, Rubric
 from .settings import (ESSAY_ANSWER_SOURCE, SHORT_ANSWER_CHANGES, SHORT_ANSWER_SETTINGS,
                        SHORT_ANSWER_SOURCE, settings_for)
-from .text import analyse, stem, tokenize
+from .text import CLAUSE_FUNCTION_WORDS, analyse, is_function_word, stem, tokenize
 
 #: `Rubric.source` of the rubrics built here (declared in settings.py, which picks their
 #: settings); `settings_for` recognises them.
@@ -60,16 +60,8 @@ WORD_LIMIT_FACTOR = 2.0
 MIN_WORD_LIMIT = 20
 
 
-#: Words that carry no content on their own. Much shorter than the usual stop lists on
-#: purpose: in short answers "once", "first", "all", "only", "not", "least" decide the
-#: meaning ("executes at least once").
-FUNCTION_WORDS = frozenset("""
-a an the of in on at by for with from into onto to and or but nor if then than that this
-these those it its is are was were be been being am has have had having do does did doing
-will would shall should can could may might must as so such which who whom whose what when
-where why how there here their theirs they them we you your yours i he she his her hers our
-ours us me my mine him also just very really
-""".split())
+#: Words that carry no content on their own (text.py: the short list, on purpose).
+FUNCTION_WORDS = CLAUSE_FUNCTION_WORDS
 
 #: A short answer's word limit plays no part in its marks: short-answer tests set none, and
 #: full-mark answers run to several times their terse reference (a strict limit cut 13% of
@@ -269,10 +261,8 @@ def _is_content(word: str) -> bool:
 def _is_filler(word: str) -> bool:
     """In an essay, a stop word or a scrap of a hyphenated word makes a poor keyword
     (a short answer keeps them: there "once" or "both" may be the point)."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
     lowered = word.lower()
-    return lowered in ENGLISH_STOP_WORDS or (len(lowered) <= 2 and not word.isupper())
+    return is_function_word(lowered) or (len(lowered) <= 2 and not word.isupper())
 
 
 @lru_cache(maxsize=1)

@@ -18,6 +18,7 @@ from .models import (AnalysedText, Check, Coverage, DimensionScore, DirectiveRep
                      StructureReport, Suggestion)
 from .marking import round_half  # noqa: F401  (marks are rounded in marking.py)
 from .settings import DEFAULT_SETTINGS, Settings
+from .text import CLAUSE_FUNCTION_WORDS
 
 #: Word-order check: only clear anomalies count, those that ordinary answers (typos aside) do
 #: not write and shuffled text often does. A determiner that is never a pronoun or a label
@@ -37,8 +38,8 @@ _FINITE = frozenset("is are was were be been has have had does did would should 
 _AFTER_DETERMINER = _ANY_DETERMINER | _PREPOSITIONS | _CONJUNCTIONS | {"to"}
 _AFTER_A = _ANY_DETERMINER | _PREPOSITIONS
 _AFTER_PREPOSITION = _PREPOSITIONS | _FINITE
-_FUNCTION = (_DETERMINERS | _PREPOSITIONS | _CONJUNCTIONS | _AUXILIARIES
-             | frozenset("a this these those his her to as that".split()))
+#: Function words (text.py owns the list) and the prepositions above ("upon").
+_FUNCTION = CLAUSE_FUNCTION_WORDS | _PREPOSITIONS
 #: Words that make a clause of a short sentence ("They are both specialists."): a run of
 #: terms without any ("Yen loans 1958.") is a fragment.
 _CLAUSE_WORDS = _AUXILIARIES | frozenset("""i you he she it we they there who which what that
@@ -683,7 +684,7 @@ def repeated_share(text: AnalysedText, weights: SentenceWeights) -> float:
 
 
 def _content(text: str) -> list[str]:
-    from .similarity import content_stems
+    from .text import content_stems
 
     return content_stems(text)
 

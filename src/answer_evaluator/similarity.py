@@ -2,7 +2,7 @@
 
 Fit once per rubric (vocabulary and IDF learned on the model points, the question, the
 keywords and a shipped background of exam-style sentences), then transform each answer.
-Two views are combined: word uni- and bigrams on stems without stop words, and character
+Two views are combined: word uni- and bigrams on stems without function words, and character
 3-5-grams within words, which forgive spelling slips and inflections the stemmer misses.
 """
 
@@ -14,23 +14,10 @@ from importlib import resources
 import numpy as np
 
 from .models import Rubric
-from .text import stems_of
+from .text import content_stems
 
 WORD_SHARE = 0.7             #: weight of the word view; the character view gets the rest
 QUESTION_WORD_FACTOR = 0.35  #: weight kept by features made only of the question's words
-
-
-@lru_cache(maxsize=1)
-def stop_stems() -> frozenset[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    return frozenset(stems_of(" ".join(ENGLISH_STOP_WORDS)))
-
-
-def content_stems(text: str) -> list[str]:
-    """Stems of a text without stop words (module level, so vectorisers pickle)."""
-    stops = stop_stems()
-    return [s for s in stems_of(text) if s not in stops and len(s) > 1 or s[:1].isdigit()]
 
 
 def word_features(text: str) -> list[str]:

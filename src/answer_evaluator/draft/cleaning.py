@@ -34,7 +34,7 @@ def clean_source(source_text: str, question: str) -> list[tuple[str, str, str]]:
     """(label, body, section) of each content line: boilerplate, headings, the practice
     question and word-count markers removed."""
     from ..reading import normalise
-    from ..similarity import content_stems
+    from ..text import content_stems
     from ..text import count_words
 
     text = normalise(source_text)

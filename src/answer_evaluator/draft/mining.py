@@ -7,7 +7,7 @@ import math
 import re
 from collections import Counter
 
-from ..text import NAME_JOINERS
+from ..text import NAME_JOINERS, compound_tokens, is_function_word
 from .cleaning import FORWARD_CUES, YEARS
 from .clustering import facet_stems
 from .parts import DimensionDraft, KeywordDraft, SourceSentence
@@ -24,20 +24,9 @@ _MONTHS = frozenset("""january february march april may june july august septemb
 
 _PAREN = re.compile(r"\(([^()]{1,80})\)")
 _ACRONYM = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Z][A-Z0-9&]{1,7}s?$")
-_TOKEN = re.compile(r"[$\u20b9]?[A-Za-z0-9][A-Za-z0-9'&+.-]*[A-Za-z0-9%]|[A-Za-z0-9]")
 _NUMBER = re.compile(r"^(?:[$\u20b9]?\d[\d,.]*(?:%|[A-Za-z]{1,2})?)$")
 _YEAR_OR_FIGURE = re.compile(r"^(?:1[0-9]{3}|20[0-9]{2}|[$\u20b9]\d[\d,.]*[A-Za-z]{0,2}|"
                              r"\d[\d,.]*%|\d{1,3}(?:\.\d+)?\s?(?:bn|B|billion|crore|lakh))$")
-
-
-def _tokens(text: str) -> list[tuple[str, int, int]]:
-    """(token, start, end); trailing dots of abbreviations and sentence ends removed."""
-    found = []
-    for m in _TOKEN.finditer(text):
-        token = m.group().rstrip(".")
-        if token:
-            found.append((token, m.start(), m.start() + len(token)))
-    return found
 
 
 def _initials_match(words: list[str], acronym: str) -> bool:
@@ -68,7 +57,7 @@ def acronyms(text: str) -> list[tuple[str, str]]:
     found = []
     for match in _PAREN.finditer(text):
         inner = match.group(1).strip()
-        before = [t for t, _, _ in _tokens(text[:match.start()])][-10:]
+        before = [t for t, _, _ in compound_tokens(text[:match.start()])][-10:]
         if _ACRONYM.match(inner) or re.fullmatch(r"[A-Z][a-z]{2,5}", inner):
             for start in range(len(before) - 1, -1, -1):
                 words = before[start:]
@@ -79,7 +68,7 @@ def acronyms(text: str) -> list[tuple[str, str]]:
                     found.append((inner, " ".join(words)))
                     break
         elif before and _ACRONYM.match(before[-1]):
-            words = [t for t, _, _ in _tokens(inner)]
+            words = [t for t, _, _ in compound_tokens(inner)]
             if _initials_match(words, before[-1]):
                 found.append((before[-1], " ".join(words)))
     return found
@@ -110,7 +99,7 @@ def _phrases(text: str, subject: set[str], proper_words: set[str]) -> list[str]:
         while words and _is_subject(words[0], subject):
             words = words[1:]
         found.append(" ".join(words))
-    tokens = _tokens(text)
+    tokens = compound_tokens(text)
     run: list[tuple[str, int]] = []
 
     def flush():
@@ -163,12 +152,12 @@ def _surface_bigrams(sentences: list[SourceSentence]) -> tuple[dict[str, str], C
     """Stem bigram -> its spelling in the source ("indo pacif" -> "Indo-Pacific"), and how
     often each occurs; only pairs of content words with nothing but a space or a hyphen
     between them."""
-    from ..similarity import content_stems
+    from ..text import content_stems
 
     spelled: dict[str, Counter] = {}
     counts: Counter = Counter()
     for s in sentences:
-        tokens = _tokens(s.text)
+        tokens = compound_tokens(s.text)
         for token, start, end in tokens:
             parts = token.split("-")
             stems = content_stems(token)
@@ -200,7 +189,7 @@ def choose_keywords(dimensions: list[DimensionDraft], sentences: list[SourceSent
     variants of the group named nearest to them. Each form is used once in the whole rubric
     (no shared or colliding keywords), and the question's own words are left out."""
     from ..lint import form_key
-    from ..similarity import content_stems
+    from ..text import content_stems
     from ..text import tokenize
 
     subject = _subject_stems(question)
@@ -211,7 +200,7 @@ def choose_keywords(dimensions: list[DimensionDraft], sentences: list[SourceSent
         for short, long in acronyms(s.line):
             expansions.setdefault(short.upper(), long)
     lower_words = {w for s in sentences for w in tokenize(s.text)[0] if w.islower()}
-    proper_words = {t for s in sentences for t, start, _ in _tokens(s.text)[1:]
+    proper_words = {t for s in sentences for t, start, _ in compound_tokens(s.text)[1:]
                     if t[:1].isupper()}
     facet_words = set().union(*facet_stems().values())
     bigram_forms, bigram_counts = _surface_bigrams(sentences)
@@ -231,7 +220,7 @@ def choose_keywords(dimensions: list[DimensionDraft], sentences: list[SourceSent
         if d is None:
             continue
         seen_here = set()
-        for token, _, _ in _tokens(f"{s.label} {s.text}"):
+        for token, _, _ in compound_tokens(f"{s.label} {s.text}"):
             parts = [token] + token.split("-")
             for part in parts:
                 if part in seen_here:
@@ -261,7 +250,7 @@ def choose_keywords(dimensions: list[DimensionDraft], sentences: list[SourceSent
                                                           word[:1].isupper() and
                                                           word.lower() not in lower_words
                                                           else word.lower()] += 1
-        proper = {content_stems(t)[0] for t, _, _ in _tokens(s.text)[1:]
+        proper = {content_stems(t)[0] for t, _, _ in compound_tokens(s.text)[1:]
                   if t[:1].isupper() and len(content_stems(t)) == 1}
         for st in set(stems) - avoid - _WEAK_STEMS():
             if len(st) >= 4 and not st[:1].isdigit() and (st in facet_words or st in proper):
@@ -304,7 +293,7 @@ def choose_keywords(dimensions: list[DimensionDraft], sentences: list[SourceSent
             group = KeywordDraft(form, kind=kind, score=score)
             if kind == "acronym":
                 group.term = form if form.isupper() or form[1:].islower() else form.upper()
-                group.case_sensitive = form.lower() in _stop_words()
+                group.case_sensitive = is_function_word(form)
                 long = expansions.get(form.upper())
                 if long and form_key(long, False) not in taken:
                     group.variants.append(long)
@@ -337,7 +326,7 @@ def _attach_figures(groups: list[KeywordDraft], members: list[SourceSentence], t
                     places.append((m.start(), m.end(), group))
         if not places:
             continue
-        for token, start, end in _tokens(s.text):
+        for token, start, end in compound_tokens(s.text):
             if not _YEAR_OR_FIGURE.match(token):
                 continue
             key = form_key(token, False)
@@ -354,9 +343,3 @@ def _WEAK_STEMS() -> frozenset[str]:
     from ..text import stems_of
 
     return frozenset(stems_of(" ".join(_WEAK | _MONTHS)))
-
-
-def _stop_words() -> frozenset[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    return ENGLISH_STOP_WORDS

@@ -100,7 +100,7 @@ def render(rubric_id, question, directive, marks, words, dimensions, source_name
 
 
 def _question_terms(question: str) -> list[str]:
-    from ..similarity import content_stems
+    from ..text import content_stems
     from ..text import tokenize
 
     seen, terms = set(), []
