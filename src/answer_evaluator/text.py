@@ -30,11 +30,11 @@ _TERMINAL = (".", "?", "!", ":", ";", '"', "'", ")")
 
 
 #: Function words the code needs beyond scikit-learn's list: auxiliaries, adverbs and a
-#: pronoun it lacks, "upon", and the "de" of names ("Banco de ..."). "did" and "does" stay
+#: pronoun it lacks (the short clause list below has them). "did" and "does" stay
 #: out: scikit-learn's list has "not", so in "did not abolish" the auxiliary is the only
 #: trace of the negation the similarity features keep (dropping it credited one more
 #: missing dimension as covered in tests/data/feedback-labels.csv).
-EXTRA_FUNCTION_WORDS = frozenset("doing having just really shall theirs upon de".split())
+EXTRA_FUNCTION_WORDS = frozenset("doing having just really shall theirs".split())
 
 
 #: The function words that hold a clause together and carry no content of their own:
