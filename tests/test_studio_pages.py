@@ -90,15 +90,18 @@ def test_the_write_page_shows_the_question_limit_count_and_timer(studio):
     assert "<script>" not in html                            # no inline script
 
 
-def test_a_submitted_answer_shows_the_reports_own_feedback(studio, india_japan_evaluator):
+def test_a_submitted_answer_shows_the_reports_own_feedback(studio):
+    from answer_evaluator import answer_from_text, render_report
     from answer_evaluator.report import render_feedback
 
-    client, _, _ = studio
+    client, state, _ = studio
     attempt = _attempt_id(_submit(client, STRONG, seconds="540"))
     page = client.get(f"/attempts/{attempt}")
     assert page.status_code == 200
-    fragment = str(render_feedback(india_japan_evaluator.evaluate(
-        __import__("answer_evaluator").answer_from_text(STRONG, name="your answer"))))
+    evaluator, _ = state.grader.evaluator(QUESTION)      # the rubric as the studio loaded it
+    evaluation = evaluator.evaluate(answer_from_text(STRONG, name="your answer"))
+    fragment = str(render_feedback(evaluation))
+    assert fragment in render_report(evaluation)       # the standalone report's own body
     assert fragment in page.text                       # the very fragment the report renders
     assert "How the marks add up" in page.text and "What would gain the most marks" in page.text
     assert "9 min 00 s" in page.text                                   # time taken
