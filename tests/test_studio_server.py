@@ -114,6 +114,21 @@ def test_without_data_the_users_data_folder_is_used(tmp_path):
                                stderr=subprocess.PIPE, text=True, env=env)
     try:
         url, where = process.stdout.readline(), process.stdout.readline()
+        import urllib.error
+        import urllib.request
+
+        from studio_support import wait_until
+
+        def answers() -> bool:                 # Ctrl-C once the server is up and serving
+            try:
+                urllib.request.urlopen(url.split()[-1].split("?")[0], timeout=5)
+            except urllib.error.HTTPError:
+                return True
+            except OSError:
+                return False
+            return True
+
+        assert wait_until(answers)
     finally:
         process.send_signal(signal.SIGINT)
         status = process.wait(60)
