@@ -377,13 +377,18 @@ def test_agreement_reads_the_breakdown_with_and_without_a_calibration():
     from answer_evaluator import agreement as ag
     from answer_evaluator.calibration import load_calibration
     from answer_evaluator.model_answer import evaluator_for, rubric_from_model_answer
+    from answer_evaluator.settings import SHORT_ANSWER_SETTINGS
 
     rows = ag.load_graded_answers(FIXTURE)
     calibration = load_calibration("default")
     plain = ag.grade_rows(rows)
     calibrated = ag.grade_rows(rows, calibration=calibration)
     assert np.allclose(plain.scheme_marks, calibrated.scheme_marks)
-    assert np.all(calibrated.predicted <= np.minimum(5, calibrated.scheme_marks + 1.0) + 1e-9)
+    margins = calibrated.margins            # the rubric's margin, shrunk for terse answers
+    assert np.all(margins <= SHORT_ANSWER_SETTINGS.calibration_margin + 1e-12)
+    assert np.all(margins >= 0) and margins.max() > margins.min()
+    assert np.all(calibrated.predicted
+                  <= np.minimum(5, calibrated.scheme_marks + 5 * margins) + 1e-9)
     first = rows[0]
     rubric = rubric_from_model_answer(first.question, first.reference_answer)
     evaluation = evaluator_for(rubric, calibration=calibration).evaluate(first.student_answer)

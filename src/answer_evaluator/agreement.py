@@ -200,6 +200,7 @@ def grade_rows(rows: list[GradedAnswer], *, calibration=None, max_marks: int = M
     halves; `qwk` rounds both sides itself).
     """
     from .calibration import feature_dict
+    from .marking import calibration_margin
     from .model_answer import evaluator_for, rubric_from_model_answer
     from .reading import answer_from_text
 
@@ -213,7 +214,7 @@ def grade_rows(rows: list[GradedAnswer], *, calibration=None, max_marks: int = M
         rubric = rubric_from_model_answer(first.question, first.reference_answer,
                                           max_marks=max_marks)
         evaluator = evaluator_for(rubric, calibration=calibration)
-        margins[indices] = evaluator.settings.calibration_margin
+        margins[indices] = evaluator.settings.calibration_margin   # no features: full margin
         gradable, answers = [], []
         for i in indices:
             try:
@@ -228,6 +229,7 @@ def grade_rows(rows: list[GradedAnswer], *, calibration=None, max_marks: int = M
                        else [evaluator.evaluate(a) for a in answers])
         for i, answer, evaluation in zip(gradable, answers, evaluations):
             features[i] = feature_dict(evaluation, answer.text, rubric)
+            margins[i] = calibration_margin(evaluator.settings, features[i])
             flags[i] = tuple(f.code for f in evaluation.flags)
             predicted[i] = unrounded_marks(evaluation)
             scheme[i] = scheme_marks(evaluation)

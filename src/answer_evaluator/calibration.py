@@ -62,6 +62,16 @@ _NON_ANSWER = re.compile(
     re.IGNORECASE)
 
 
+#: Notation that answers without words: a formula, code or a complexity ("O(n)",
+#: "a[i] = *(a+i)", "x^2 + 1"): digits or operators next to letters or brackets.
+_NOTATION = re.compile(r"\w\s*[()\[\]=*+/<>^%-]|[()\[\]=*+/<>^%]\s*\w|\d")
+
+
+def _notation(text: str) -> bool:
+    """True when the answer writes something in notation rather than in words."""
+    return bool(_NOTATION.search(text))
+
+
 class CalibrationError(EvaluatorError, ValueError):
     """A calibration file is missing or malformed."""
 
@@ -133,7 +143,8 @@ def text_features(answer: str, reference: str, question: str = "") -> dict[str, 
     connected        share of the answer's words that are function words ("is", "of",
                      "the", ...): 0 for a bare list of words
     non_answer       1 when the answer is none: empty, it says so ("not answered", "I don't
-                     know"), or it has no content word beyond the question's own
+                     know"), or it has no content word beyond the question's own and no
+                     notation either (a formula or code such as "O(n)" answers in symbols)
     """
     question_stems = set(_content(question))
     answer_stems = _content(answer)
@@ -169,7 +180,7 @@ def text_features(answer: str, reference: str, question: str = "") -> dict[str, 
         "terse": max(0.0, 1.0 - len(own) / len(wanted)) if wanted else 0.0,
         "connected": (sum(w.lower() in FUNCTION_WORDS for w in words) / len(words)
                       if words else 0.0),
-        "non_answer": 1.0 if is_non_answer(answer) or not own else 0.0,
+        "non_answer": 1.0 if is_non_answer(answer) or not (own or _notation(answer)) else 0.0,
     }
 
 

@@ -163,14 +163,14 @@ def mark(rubric: Rubric, settings: Settings, *, dimensions: tuple[DimensionScore
         values = dict(features or ())
         values["scheme_share"] = unrounded / top if top else 0.0
         predicted = top * float(calibration.marks_share(values))
-        predicted, cap, final = capped_calibration(predicted, unrounded, top,
-                                                   settings.calibration_margin)
+        margin = calibration_margin(settings, values)
+        predicted, cap, final = capped_calibration(predicted, unrounded, top, margin)
         step = CalibrationStep(getattr(calibration, "name", "") or "calibration",
                                unrounded, predicted, cap, final)
         lines.append(MarkLine("calibration", "Calibration", final - unrounded,
                               "fitted on human marks: it predicts "
                               f"{predicted:.1f}; it may add at most "
-                              f"{settings.calibration_margin * top:.1f} to what the content "
+                              f"{margin * top:.1f} to what the content "
                               "earns" + (" (capped)" if predicted > cap else "")))
     marks = round_half(final)
     if step is not None:        # rounding never takes calibrated marks past their cap
@@ -187,6 +187,16 @@ def mark(rubric: Rubric, settings: Settings, *, dimensions: tuple[DimensionScore
         for i, d in enumerate(dimensions))
     return MarksBreakdown(scheme, rubric.max_marks, strictness, word_limit_role(rubric),
                           dimension_marks, tuple(lines), final, marks, step)
+
+
+def calibration_margin(settings: Settings, features=None) -> float:
+    """The share of the maximum a calibration may add above the content's marks: the
+    `calibration_margin` setting, shrunk by `terse_margin` x how much less the answer says
+    than the model answer (the `terse` feature, 0 when it says as much), so that one word
+    cannot borrow the marks human markers gave to full answers."""
+    terse = float(dict(features or ()).get("terse", 0.0))
+    terse = min(1.0, max(0.0, terse))
+    return settings.calibration_margin * (1.0 - settings.terse_margin * terse)
 
 
 def capped_calibration(predicted: float, scheme_marks: float, top: float, margin: float

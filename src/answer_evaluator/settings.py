@@ -59,6 +59,7 @@ class Settings:
     soft_length_deduction: float = setting(0.05, 0.0, 0.5, "soft word limit: share of the marks lost outside the tolerance")
     # calibration
     calibration_margin: float = setting(0.2, 0.0, 1.0, "calibrated marks exceed what the detected content earns by at most this share of the maximum")
+    terse_margin: float = setting(0.0, 0.0, 1.0, "how far the margin shrinks for an answer that says less than the model answer (0: not at all; 1: in proportion)")
     # gaming
     question_copy_at: float = setting(0.55, 0.0, 1.0, "similarity to the question from which a sentence is a copy")
     duplicate_at: float = setting(0.85, 0.0, 1.0, "overlap of stems from which a sentence repeats an earlier one")
@@ -163,6 +164,10 @@ SHORT_ANSWER_CHANGES: dict[str, float] = {
     "under_penalty": 0.0, "over_penalty": 0.15, "min_length_factor": 0.6,
     "point_target": 1.0, "point_high": 0.5,
     "question_copy_at": 0.9,
+    # one or two model points are a coarse measure of content, so human markers' marks run
+    # well above the rubric's own (Mohler: 4.1 of 5 against 2.6 on average); the gaming
+    # rules (no answer, question copy, bare list, terse answers) hold the rest
+    "calibration_margin": 0.6, "terse_margin": 1.0,
 }
 
 
