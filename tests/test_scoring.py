@@ -282,3 +282,16 @@ def test_short_sentences_are_not_fragments_but_runs_of_terms_are():
     terms = _analysed("Yen loans 1958. Delhi Metro. Bullet train. DMIC. Quad. CEPA 2011.")
     assert fluency(terms, DEFAULT_SETTINGS)[0] < 0.5
     assert all("a fragment, not a sentence" in f for f in _weights(terms).flags)
+
+
+def test_a_case_study_is_about_the_words_it_repeats_not_only_its_names():
+    from answer_evaluator.scoring import case_words
+
+    case = ("Floods have cut off twelve villages of your district. Relief boats can reach only "
+            "six villages on the first day, and a minister asks that his own villages get the "
+            "boats first. The relief camps are short of food and medicine, and the media are "
+            "reporting the delay. The district has also been told that more rain is coming. "
+            "What would you do as the officer in charge of relief, and why?")
+    assert {"villag", "relief", "boat"} <= case_words(case)
+    assert "minist" not in case_words(case)           # said once
+    assert case_words("Discuss the role of the Quad in the Indo-Pacific.") == set()

@@ -501,12 +501,32 @@ def subject_forms(rubric: Rubric) -> tuple[tuple[str, ...], ...]:
              and w.lower() not in directive and w.lower() not in _FUNCTION
              and w.lower() not in _GENERIC_NAME_WORDS and w.lower() not in _TITLES}
     forms = {(s,) for s in named}
+    forms.update((s,) for s in case_words(rubric.question))
     for dim in rubric.dimensions:
         for group in dim.keywords:
             group_stems = [tuple(stem(w) for w in tokenize(f)[0]) for f in group.forms]
             if any(len(g) == 1 and g[0] in named for g in group_stems):
                 forms.update(g for g in group_stems if g)
     return tuple(sorted(forms))
+
+
+#: A question of this many words or more is a case or a passage: what it is about is told by
+#: the words it repeats ("floods", "relief"), not only by its names.
+CASE_QUESTION_WORDS = 60
+
+
+def case_words(question: str) -> set[str]:
+    """Stems of the content words a long question (a case study) uses at least twice."""
+    from collections import Counter
+
+    from .text import function_words, stem, tokenize
+
+    words = [w.lower() for w in tokenize(question)[0] if w[:1].isalpha()]
+    if len(words) < CASE_QUESTION_WORDS:
+        return set()
+    stop = function_words()
+    counts = Counter(stem(w) for w in words if w not in stop and w not in _SETTING and len(w) > 2)
+    return {s for s, n in counts.items() if n >= 2}
 
 
 _SETTING = frozenset("india indian indians india's".split())
