@@ -263,10 +263,11 @@ def keyword_warnings(rubric: Rubric, lines, path: Path) -> list[Finding]:
 #: Title words that name the kind of dimension rather than its subject ("The China
 #: factor", "Significance for ...", "Way forward"): a title may use them without a keyword.
 TITLE_FRAME_WORDS = frozenset("""
-aspect factor role significance importance relevance effectiveness impact effect design
+aspect factor role significance importance relevance effectiveness impact effect design vision
 basis feature dimension issue progress achievement limitation limit challenge criticism
 concern way forward evaluation option available involved recent existing need far overview
 introduction conclusion status evolution measure step approach case test stake how what
+origin reform setback gap principle
 """.split())
 
 
@@ -278,6 +279,8 @@ def title_words(title: str) -> list[str]:
     frame = {stem(w) for w in TITLE_FRAME_WORDS}
     found: dict[str, str] = {}
     for word in tokenize(title)[0]:
+        if word.lower().endswith("'s"):
+            word = word[:-2]                      # "India's own shortcomings": India
         key = stem(word)
         if is_function_word(word) or key in frame or len(key) < 2:
             continue
