@@ -15,6 +15,16 @@ def parse(parser, argv):
         return None, ExitStatus.OK if exc.code == 0 else ExitStatus.USAGE
 
 
+#: What --rubrics-dir means for a command that looks a rubric up by id.
+RUBRICS_DIR_HELP = ("a folder of rubrics, looked in for a rubric given by id before ./rubrics "
+                    "and the shipped library (repeatable; also $ANSWER_EVALUATOR_RUBRICS)")
+
+
+def add_rubrics_dir(parser, help: str = RUBRICS_DIR_HELP) -> None:
+    """The repeatable --rubrics-dir option every command that reads the catalogue takes."""
+    parser.add_argument("--rubrics-dir", metavar="DIR", action="append", help=help)
+
+
 def usage_error(parser, message: str) -> int:
     """Print the usage line and `<prog>: error: message`; the usage exit status."""
     import sys

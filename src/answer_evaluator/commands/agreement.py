@@ -35,7 +35,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import parse, usage_error
+from . import add_rubrics_dir, parse, usage_error
 from ..status import ExitStatus
 
 PROG = "evaluate agreement"
@@ -73,9 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="measure this rubric against a teacher's marks: DATA.csv then "
                              "has the columns answer (a file) or text, and marks (0 to the "
                              "rubric's max_marks); no HTML page")
-    parser.add_argument("--rubrics-dir", metavar="DIR", action="append",
-                        help="a folder of rubrics, looked in for a rubric given by id before "
-                             "./rubrics and the shipped library (repeatable)")
+    add_rubrics_dir(parser)
     return parser
 
 

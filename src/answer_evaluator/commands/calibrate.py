@@ -31,7 +31,7 @@ import hashlib
 import sys
 from pathlib import Path
 
-from . import parse, usage_error
+from . import add_rubrics_dir, parse, usage_error
 from ..status import ExitStatus
 
 PROG = "evaluate calibrate"
@@ -56,9 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="calibrate this rubric on a teacher's marks: DATA.csv then has "
                              "the columns answer (a file) or text, and marks (0 to the "
                              "rubric's max_marks)")
-    parser.add_argument("--rubrics-dir", metavar="DIR", action="append",
-                        help="a folder of rubrics, looked in for a rubric given by id before "
-                             "./rubrics and the shipped library (repeatable)")
+    add_rubrics_dir(parser)
     parser.add_argument("--name", help="name stored in the file (default: the file's stem)")
     parser.add_argument("--folds", type=int, default=5, metavar="K",
                         help="cross-validation folds, split by question (default 5)")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 
-from . import parse, usage_error
+from . import add_rubrics_dir, parse, usage_error
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,8 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data", metavar="DIR",
                         help="folder for the attempts database and the token (default: the "
                              "user's data folder)")
-    parser.add_argument("--rubrics-dir", metavar="DIR", action="append",
-                        help="folder of rubrics to offer as questions (repeatable; default: "
+    add_rubrics_dir(parser, "folder of rubrics to offer as questions (repeatable; default: "
                              "the rubric catalogue)")
     return parser
 

@@ -16,15 +16,14 @@ import shutil
 import sys
 import textwrap
 
-from . import discover_catalogue, parse, usage_error
+from . import add_rubrics_dir, discover_catalogue, parse, usage_error
 from ..status import ExitStatus
 
 PROG = "evaluate questions"
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--rubrics-dir", metavar="DIR", action="append",
-                        help="a folder of your own rubrics, listed before ./rubrics and the "
+    add_rubrics_dir(parser, "a folder of your own rubrics, listed before ./rubrics and the "
                              "shipped library (repeatable; also $ANSWER_EVALUATOR_RUBRICS)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
 
