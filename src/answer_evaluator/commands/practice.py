@@ -28,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="folder for the attempts database and the token (default: the "
                              "user's data folder)")
     add_rubrics_dir(parser, "folder of rubrics to offer as questions (repeatable; default: "
-                             "the rubric catalogue)")
+                            "the rubric catalogue)")
     return parser
 
 

@@ -24,7 +24,7 @@ PROG = "evaluate questions"
 
 def _common(parser: argparse.ArgumentParser) -> None:
     add_rubrics_dir(parser, "a folder of your own rubrics, listed before ./rubrics and the "
-                             "shipped library (repeatable; also $ANSWER_EVALUATOR_RUBRICS)")
+                            "shipped library (repeatable; also $ANSWER_EVALUATOR_RUBRICS)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
 
 
