@@ -41,11 +41,13 @@ RUBRICS = ROOT / "rubrics"
 FLOOR = "import sklearn.feature_extraction.text, nltk.stem.snowball, jinja2, numpy"
 
 
-def build_answers(folder: Path, n: int, seed: int = 2024) -> int:
-    """Write n synthetic answers into folder/<rubric folder>/, each with its evaluate.toml."""
+def build_answers(folder: Path, n: int, seed: int = 2024, only: set[str] | None = None) -> int:
+    """Write n synthetic answers into folder/<rubric folder>/, each with its evaluate.toml
+    (from the sample folders named in `only`, when given)."""
     rng = random.Random(seed)
     sources = []
-    for sample_dir in sorted(p for p in SAMPLES.iterdir() if (p / "evaluate.toml").is_file()):
+    for sample_dir in sorted(p for p in SAMPLES.iterdir() if (p / "evaluate.toml").is_file()
+                             and (only is None or p.name in only)):
         texts = [p.read_text(encoding="utf-8") for p in sorted(sample_dir.glob("*.txt"))]
         paragraphs = [[q.strip() for q in t.split("\n\n") if q.strip()] for t in texts]
         paragraphs = [p for p in paragraphs if len(p) >= 2]

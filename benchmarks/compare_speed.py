@@ -2,7 +2,7 @@
 
     python3 benchmarks/compare_speed.py --against e12e46e [--n 2000] [--rounds 3] [--jobs 2]
 
-Builds the same synthetic batch as bench_batch.py, exports the revision `--against` with
+Builds the synthetic batch of bench_batch.py from the questions both trees have, exports the revision `--against` with
 `git archive` into benchmarks/out/, and then times the whole `evaluate FOLDER --quiet` command
 of both trees in turn, `--rounds` times (each tree run with its own `src/` first on
 PYTHONPATH, its own rubrics, the same answers), so that a slow moment of the machine falls on
@@ -66,8 +66,11 @@ def main(argv=None) -> int:
     answers = work / "answers"
     if answers.exists():
         shutil.rmtree(answers)
-    build_answers(answers, args.n)
-    trees = {"this tree": ROOT, args.against: export(args.against, work)}
+    earlier = export(args.against, work)
+    # the answers of the questions both trees have (an earlier tree has fewer rubrics)
+    shared = {p.name for p in (earlier / "samples").iterdir() if (p / "evaluate.toml").is_file()}
+    build_answers(answers, args.n, only=shared)
+    trees = {"this tree": ROOT, args.against: earlier}
     times: dict[str, list[float]] = {name: [] for name in trees}
     for round_ in range(1, args.rounds + 1):
         for name, tree in trees.items():
