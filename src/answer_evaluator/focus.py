@@ -47,23 +47,32 @@ _FORWARD_HEADING = re.compile(r"way forward|the road ahead|recommendation|sugges
                               r"conclusion|going forward|future", re.IGNORECASE)
 
 
-def forward_sentences(text: AnalysedText) -> np.ndarray:
-    """True for each sentence that looks forward (see the module's docstring)."""
+def _forward_sentences(text: AnalysedText, words: frozenset[str], *,
+                       headings: bool) -> np.ndarray:
+    """True for each sentence that has one of `words`, opens with an imperative verb or sits
+    under a heading that names the way forward (and, with `headings`, for that heading)."""
     flags = np.zeros(len(text.sentences), dtype=bool)
     under_heading = -1            # paragraph whose heading names the way forward
     for sentence in text.sentences:
         if sentence.kind == "heading":
             if _FORWARD_HEADING.search(sentence.text):
                 under_heading = sentence.paragraph
-                flags[sentence.index] = True
+                flags[sentence.index] = headings
             continue
         lowered = [w.lower() for w in sentence.words]
         opener = lowered[0] if lowered else ""
-        flags[sentence.index] = bool(
-            FORWARD_WORDS.intersection(lowered) or opener in IMPERATIVE_VERBS
-            or sentence.paragraph == under_heading
-            or "way forward" in sentence.text.lower()
-            or "going forward" in sentence.text.lower())
+        flags[sentence.index] = bool(words.intersection(lowered) or opener in IMPERATIVE_VERBS
+                                     or sentence.paragraph == under_heading)
+    return flags
+
+
+def forward_sentences(text: AnalysedText) -> np.ndarray:
+    """True for each sentence that looks forward (see the module's docstring)."""
+    flags = _forward_sentences(text, FORWARD_WORDS, headings=True)
+    for sentence in text.sentences:
+        lowered = sentence.text.lower()
+        if "way forward" in lowered or "going forward" in lowered:
+            flags[sentence.index] = True
     return flags
 
 
@@ -109,19 +118,7 @@ def forward_hits(rubric: Rubric, hits: tuple[KeywordHit, ...], forward: np.ndarr
 def recommendations(text: AnalysedText) -> np.ndarray:
     """True for each sentence that recommends: an obligation word, an imperative opener, or a
     sentence under a way-forward heading."""
-    flags = np.zeros(len(text.sentences), dtype=bool)
-    under_heading = -1
-    for sentence in text.sentences:
-        if sentence.kind == "heading":
-            if _FORWARD_HEADING.search(sentence.text):
-                under_heading = sentence.paragraph
-            continue
-        lowered = [w.lower() for w in sentence.words]
-        flags[sentence.index] = bool(
-            RECOMMENDING_WORDS.intersection(lowered)
-            or (lowered and lowered[0] in IMPERATIVE_VERBS)
-            or sentence.paragraph == under_heading)
-    return flags
+    return _forward_sentences(text, RECOMMENDING_WORDS, headings=False)
 
 
 def touch_way_forward(rubric: Rubric, dimensions: tuple[DimensionScore, ...],

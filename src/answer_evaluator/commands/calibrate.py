@@ -124,17 +124,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"fallback model (engine features only), cross-validated: "
               f"{_short_cv(report['fallback']['cv'])}", file=out)
     print(f"calibrated, cross-validated:    {_short_cv(report['model']['cv'])}", file=out)
-    model = calibration.models[0]
-    print(f"model (alpha={report['model']['alpha']:g}), marks = {model.intercept:.3f}", file=out)
-    for term in model.terms:
-        name = term.feature if term.transform == "identity" else \
-            f"{term.transform}({term.feature})"
-        print(f"  {term.coef:+.3f} x standardised {name}", file=out)
+    _print_model(calibration.models[0], report["model"]["alpha"], out)
     print(f"calibration: {written}", file=out)
     cv = report["model"]["cv"]
     print(ag.Metrics(cv["pearson"], cv["spearman"], cv["rmse"], cv["qwk"], cv["n"]).line(),
           file=out)
     return ExitStatus.OK
+
+
+def _print_model(model, alpha: float, out) -> None:
+    """The fitted model, one standardised term a line."""
+    print(f"model (alpha={alpha:g}), marks = {model.intercept:.3f}", file=out)
+    for term in model.terms:
+        name = term.feature if term.transform == "identity" else \
+            f"{term.transform}({term.feature})"
+        print(f"  {term.coef:+.3f} x standardised {name}", file=out)
 
 
 def _short(m) -> str:
@@ -211,12 +215,7 @@ def _teacher_marks(parser, args) -> int:
           "unrounded):", file=out)
     print(f"  engine, uncalibrated:        {plain.line()}", file=out)
     print(f"  calibrated, cross-validated: {cv.line()}", file=out)
-    model = fit.calibration.models[0]
-    print(f"model (alpha={fit.alpha:g}), marks = {model.intercept:.3f}", file=out)
-    for term in model.terms:
-        name = term.feature if term.transform == "identity" else \
-            f"{term.transform}({term.feature})"
-        print(f"  {term.coef:+.3f} x standardised {name}", file=out)
+    _print_model(fit.calibration.models[0], fit.alpha, out)
     print(f"calibration: {written}", file=out)
     if not beside:
         print(f"  use it with: evaluate ANSWER --rubric {rubric.path} --calibration {written}",
