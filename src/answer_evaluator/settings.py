@@ -26,7 +26,7 @@ class SettingError(ValueError):
 class Settings:
     # model points: similarity -> coverage
     point_low: float = setting(0.1, 0.0, 1.0, "similarity at or below which a point is not covered at all")
-    point_high: float = setting(0.36, 0.01, 1.0, "similarity at or above which a point is fully covered")
+    point_high: float = setting(0.5, 0.01, 1.0, "similarity at or above which a point is fully covered")
     point_hit: float = setting(0.25, 0.0, 1.0, "coverage from which a sentence is said to make the point")
     point_target: float = setting(0.5, 0.05, 1.0, "share of a dimension's point weight that earns it full credit")
     keyword_target: float = setting(0.5, 0.05, 1.0, "share of a dimension's keyword weight that earns it full credit")
@@ -162,7 +162,7 @@ SHORT_ANSWER_CHANGES: dict[str, float] = {
     "full_sentence_words": 3, "fragment_words": 2,
     "off_subject_floor": 1.0,
     "under_penalty": 0.0, "over_penalty": 0.15, "min_length_factor": 0.6,
-    "point_target": 1.0, "point_high": 0.5,
+    "point_target": 1.0,
     "question_copy_at": 0.9,
     # one or two model points are a coarse measure of content, so human markers' marks run
     # well above the rubric's own (Mohler: 4.1 of 5 against 2.6 on average); the gaming
