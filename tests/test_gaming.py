@@ -51,6 +51,37 @@ def test_honest_answers_are_not_flagged_as_gaming(sample_evaluations):
         assert not codes(sample_evaluations[name]) & set(GAMING.values()), name
 
 
+SCO_NAMING_CHINA = """\
+The Shanghai Cooperation Organisation (SCO), founded in 2001, aims at mutual trust, good-neighbourliness and joint action against terrorism, separatism and extremism through RATS in Tashkent, and at cooperation in trade, energy and culture.
+
+China drives the grouping: China funds most of its projects, China promotes the BRI through it, and China uses it with Russia to argue for a multipolar order against the West. India and Pakistan joined in 2017.
+
+For India the grouping opens Central Asia: uranium from Kazakhstan, hydrocarbons, and connectivity through Chabahar and the INSTC, and a regular forum on Afghanistan, drug trafficking and terrorism.
+
+But China's closeness to Pakistan and China's CPEC, which violates India's sovereignty, limit what India gains; India alone refused to endorse the BRI, and consensus on cross-border terrorism is weak.
+
+India should use the grouping for Central Asian connectivity and counter-terrorism while balancing China through the Quad and its strategic autonomy.
+"""
+
+
+def test_an_answer_naming_another_country_more_than_its_subject_is_not_off_topic():
+    """A real SCO answer may say "the grouping" and name China seven times and the SCO once;
+    it uses the rubric's keywords broadly, so it is on the question. The India-China answer to
+    the India-Japan question (few of that rubric's keywords) is still caught."""
+    from answer_evaluator import Evaluator, load_rubric
+
+    sco = Evaluator(load_rubric(SAMPLES.parent / "rubrics" / "sco-india.toml"))
+    evaluation = sco.evaluate(SCO_NAMING_CHINA)
+    assert "off-topic" not in codes(evaluation)
+    assert all(d.state.value != "missing" for d in evaluation.dimensions)
+    assert evaluation.marks >= 5
+
+
+def test_the_rival_check_still_catches_a_neighbouring_question(sample_evaluations):
+    assert "off-topic" in codes(sample_evaluations["off-topic"])
+    assert sample_evaluations["off-topic"].marks <= 1
+
+
 def test_gaming_a_rubric_built_from_a_model_answer(india_japan):
     """The same samples against a rubric built on the fly from the strong answer (the
     `--model-answer` path for an essay): gaming still earns clearly less than average."""

@@ -67,7 +67,7 @@ class Evaluator:
         total_weight = sum(d.weight for d in dimensions)
         coverage = sum(d.weight * d.score for d in dimensions) / total_weight
         keyword_breadth = sum(d.keyword_score for d in dimensions) / len(dimensions)
-        rival = rival_subject(text, self.subject, settings)
+        rival = rival_subject(text, self.subject, settings, keyword_breadth)
         on_subject = max(subject_share(text, weights, self.subject, settings),
                          min(1.0, keyword_breadth / settings.subject_keywords))
         on_subject *= rival.focus if rival else 1.0

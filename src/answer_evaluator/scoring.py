@@ -577,19 +577,28 @@ class Rival:
     name: str
     count: int
     subject_count: int
+    breadth: float = 0.0        #: mean keyword score of the rubric's dimensions (0..1)
     settings: Settings = field(default=DEFAULT_SETTINGS, repr=False, compare=False)
 
     @property
     def focus(self) -> float:
-        """0..1: 1 unless the rival is named clearly more often than the subject."""
+        """0..1: 1 unless the rival is named clearly more often than the subject. An answer
+        that uses the rubric's own keywords broadly (`breadth` from `rival_breadth_low` to
+        `rival_breadth_high`) is on the question whatever else it names: an SCO answer may
+        name China more often than "SCO"."""
         if self.count < self.settings.rival_min_mentions:
             return 1.0
-        return min(1.0, self.subject_count / (self.settings.rival_subject_ratio * self.count))
+        focus = min(1.0, self.subject_count / (self.settings.rival_subject_ratio * self.count))
+        relief = _ramp(self.breadth, self.settings.rival_breadth_low,
+                       self.settings.rival_breadth_high)
+        return focus + (1.0 - focus) * relief
 
 
-def rival_subject(text: AnalysedText, forms, settings: Settings) -> Rival | None:
+def rival_subject(text: AnalysedText, forms, settings: Settings, breadth: float = 0.0
+                  ) -> Rival | None:
     """The most named proper noun other than the subject and India (a word capitalised in at
-    least `name_capitalised_share` of its uses), with how often the subject itself is named."""
+    least `name_capitalised_share` of its uses), with how often the subject itself is named;
+    `breadth` is the answer's mean keyword score over the rubric's dimensions."""
     if not forms:
         return None
     single = tuple(f[0] for f in forms if len(f) == 1)
@@ -613,7 +622,7 @@ def rival_subject(text: AnalysedText, forms, settings: Settings) -> Rival | None
     if not candidates:
         return None
     count, best = max(candidates)
-    return Rival(names[best], count, subject_count, settings)
+    return Rival(names[best], count, subject_count, breadth, settings)
 
 
 def answer_flags(dimensions, fluency_parts, weights: SentenceWeights, length: LengthReport,

@@ -105,6 +105,8 @@ class Settings:
     # subject (Rival, rival_subject)
     rival_min_mentions: int = setting(4, 1, 1000, "a rival proper noun lowers the focus only when named this often ...")
     rival_subject_ratio: float = setting(0.75, 0.01, 10.0, "... and the subject is named less than this many times per mention of the rival")
+    rival_breadth_low: float = setting(0.4, 0.0, 1.0, "mean keyword score of the dimensions from which a rival name costs less ...")
+    rival_breadth_high: float = setting(0.7, 0.0, 1.0, "... and from which it costs nothing: the answer uses the rubric's keywords broadly")
     name_capitalised_share: float = setting(0.8, 0.0, 1.0, "share of a word's uses that are capitalised from which it is a proper noun")
     # flags (answer_flags)
     rival_flag_at: float = setting(0.75, 0.0, 1.0, "rival focus below which the answer is flagged as about another subject")
