@@ -237,6 +237,28 @@ def test_cross_validated_marks_go_through_the_grading_cap(tmp_path):
     assert fit.metrics_calibrated.n == len(PLAN)
 
 
+def test_calibrate_warns_when_the_calibration_agrees_less_than_the_formula(tmp_path):
+    """Marks that are exactly the rubric's own: no calibration fitted on a part of them can
+    do better on the rest, and the teacher is told so (the file is still written)."""
+    from answer_evaluator import Evaluator, load_rubric
+    from answer_evaluator.marking import round_half
+
+    made = make_class(tmp_path)
+    evaluator = Evaluator(load_rubric(made.rubric))
+    rows = [["", answer_text(good, weak),
+             round_half(evaluator.evaluate(answer_text(good, weak)).breakdown.unrounded)]
+            for good, weak, _ in PLAN]
+    write_csv(made.marks, ["answer", "text", "marks"], rows)
+    status, out, err = cli(["calibrate", made.marks, "--rubric", made.rubric])
+    assert status == 0 and made.beside.exists()
+    warning = [line for line in err.splitlines() if "agrees with these marks less" in line]
+    assert len(warning) == 1 and "marks.csv" in warning[0] and "qwk" in warning[0]
+
+
+def test_no_such_warning_when_the_calibration_helps(calibrated):
+    assert "agrees with these marks less" not in calibrated.err
+
+
 def test_calibrate_never_overwrites_without_force(calibrated):
     before = calibrated.beside.read_text(encoding="utf-8")
     status, _, err = cli(["calibrate", calibrated.marks, "--rubric", calibrated.rubric])

@@ -215,6 +215,12 @@ def _teacher_marks(parser, args) -> int:
           "unrounded):", file=out)
     print(f"  engine, uncalibrated:        {plain.line()}", file=out)
     print(f"  calibrated, cross-validated: {cv.line()}", file=out)
+    if cv.qwk < plain.qwk:
+        print(f"{PROG}: warning: {data}: on answers it was not fitted on, the calibration "
+              f"agrees with these marks less than the rubric's own marks do (qwk {cv.qwk:.3f} "
+              f"against {plain.qwk:.3f}); more marked answers, spread over the whole range, "
+              "may help; '--calibration none' grades with the rubric's own marks",
+              file=sys.stderr)
     _print_model(fit.calibration.models[0], fit.alpha, out)
     print(f"calibration: {written}", file=out)
     if not beside:
