@@ -247,3 +247,12 @@ def test_a_hyphenated_keyword_meets_the_closed_compound():
     rubric = rubric_with(("semi-conductor", []))
     for text in ("A semiconductor fab.", "A semi-conductor fab.", "Semi conductor fabs."):
         assert [(t, f) for _, t, _, f in matched(rubric, text)] == [("semi-conductor", False)]
+
+
+def test_a_one_letter_prefix_written_with_a_hyphen_meets_the_closed_keyword():
+    """Science answers write "m-RNA" for the rubric's "mRNA"; a one-letter word joins the next
+    only when the two make a keyword word, so "a-codon" is still "a" and "codon"."""
+    rubric = rubric_with(("mRNA", ["messenger RNA"]), ("codon", []))
+    assert [(t, w) for _, t, w, _ in matched(rubric, "The m-RNA leaves.")] == [("mRNA", "m RNA")]
+    assert [(t, w) for _, t, w, _ in matched(rubric, "The t-RNA reads a-codon.")] == [
+        ("codon", "codon")]

@@ -243,6 +243,7 @@ class KeywordMatcher:
     def __init__(self, rubric: Rubric):
         by_keys: dict[tuple[bool, tuple[str, ...]], dict[int, _Credit]] = {}
         long_words: dict[str, str] = {}     # keyword word (lower) -> its key
+        letter_words: set[str] = set()      # every keyword word of letters only, lower case
         index = 0
         for dim in rubric.dimensions:
             for group in dim.keywords:
@@ -260,6 +261,8 @@ class KeywordMatcher:
                             stems = tuple(stem(w) for w in words)
                             keys = tuple(_to_keys(words, stems).keys)
                             for word, key in zip(words, stems):
+                                if word.isalpha():
+                                    letter_words.add(word.lower())
                                 if len(word) >= COMPOUND_MIN_LETTERS and _plain(word):
                                     long_words.setdefault(word.lower(), key)
                         if keys:
@@ -286,8 +289,10 @@ class KeywordMatcher:
         # with; the first parts of a keyword word written with a hyphen ("semi-").
         self._tails = frozenset(long_words.values())
         self._heads = long_words
-        self._join_heads = frozenset(word[:cut] for word in long_words
-                                     for cut in range(2, len(word) - 1))
+        # (From one letter: "m-RNA" for "mRNA", "e-waste" for "ewaste"; a join counts only
+        # when the joined word is a keyword word, so "a-" never joins anything else.)
+        self._join_heads = frozenset(word[:cut] for word in letter_words
+                                     for cut in range(1, len(word) - 1))
         # Slips: the long keyword words (singular) by their first letters, and the words
         # the rubric itself uses (an answer word the rubric knows is a real word, never a
         # slip of a keyword).
