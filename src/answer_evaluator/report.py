@@ -354,6 +354,9 @@ def _split_suggestion(text: str) -> tuple[str, str]:
     return head, rest[:1].upper() + rest[1:]
 
 
+#: A model point's coverage (0..1) from which the report calls it made, not partly made.
+POINT_MADE_COVERAGE = 0.75
+
 def _dimension_details(evaluation: Evaluation) -> list[dict]:
     """Per dimension: the model points made (with the sentence that made each and its rubric
     line), the points not made, the keywords found and those missing."""
@@ -364,7 +367,7 @@ def _dimension_details(evaluation: Evaluation) -> list[dict]:
         evidence = marks[d.dimension_id].evidence if d.dimension_id in marks else ()
         lines = {e.text: e.line for e in evidence if e.kind == "point"}
         points = [{"text": p.text, "sentence": p.sentence_index, "line": lines.get(p.text),
-                   "made": ("made" if p.coverage >= 0.75 else "partly made")
+                   "made": ("made" if p.coverage >= POINT_MADE_COVERAGE else "partly made")
                    if p.sentence_index is not None else "not made"}
                   for p in evaluation.points if p.dimension_id == d.dimension_id]
         found = [e for e in evidence if e.kind == "keyword"]
