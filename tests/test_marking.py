@@ -161,6 +161,14 @@ def test_settings_reject_unknown_names_and_values_out_of_range():
     assert DEFAULT_SETTINGS.changed(covered_at=0.6).covered_at == 0.6
 
 
+@pytest.mark.parametrize("low, high", [("point_low", "point_high"), ("partly_at", "covered_at"),
+                                       ("rival_breadth_low", "rival_breadth_high")])
+def test_the_two_ends_of_a_ramp_stay_in_order(low, high):
+    value = getattr(DEFAULT_SETTINGS, high)
+    with pytest.raises(SettingError, match=f"'{low}' .* must be below '{high}'"):
+        DEFAULT_SETTINGS.changed({low: value})
+
+
 # ----------------------------------------------------------------------------- breakdown
 
 

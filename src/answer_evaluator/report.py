@@ -357,6 +357,7 @@ def _split_suggestion(text: str) -> tuple[str, str]:
 #: A model point's coverage (0..1) from which the report calls it made, not partly made.
 POINT_MADE_COVERAGE = 0.75
 
+
 def _dimension_details(evaluation: Evaluation) -> list[dict]:
     """Per dimension: the model points made (with the sentence that made each and its rubric
     line), the points not made, the keywords found and those missing."""

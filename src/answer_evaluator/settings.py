@@ -22,6 +22,12 @@ class SettingError(ValueError):
     """An unknown setting name, or a value outside its allowed range."""
 
 
+#: Settings that are the two ends of a ramp: the first must stay below the second.
+ORDERED_PAIRS: tuple[tuple[str, str], ...] = (
+    ("point_low", "point_high"), ("partly_at", "covered_at"),
+    ("word_order_low", "word_order_high"), ("rival_breadth_low", "rival_breadth_high"),
+)
+
 @dataclass(frozen=True)
 class Settings:
     # model points: similarity -> coverage
@@ -127,6 +133,10 @@ class Settings:
             if not low <= value <= high:
                 raise SettingError(f"setting '{f.name}' must be between {low:g} and {high:g}, "
                                    f"got {value:g}")
+        for lower, upper in ORDERED_PAIRS:
+            if not getattr(self, lower) < getattr(self, upper):
+                raise SettingError(f"setting '{lower}' ({getattr(self, lower):g}) must be below "
+                                   f"'{upper}' ({getattr(self, upper):g})")
 
     def changed(self, changes: Mapping[str, float] | None = None, /, **more: float) -> "Settings":
         """A copy with some settings changed; an unknown name or a value out of range raises
