@@ -86,6 +86,38 @@ def test_count_scheme_full_marks_at_n_of_m():
     assert grade(r, BOTH).marks == 2
 
 
+def test_a_short_answer_rubric_that_declares_no_scheme_is_marked_by_its_best_elements():
+    r = rubric()                       # 2 marks, no paper, no [marking] table
+    assert (r.marking.scheme, r.marking.full_marks_at, r.marking.word_limit) == ("best", 2, "none")
+    assert "short answer" in r.marking.default
+    assert grade(r, BOTH).marks == 2
+    one = grade(r, ONE).breakdown
+    assert one.marks == 1
+    assert [d.gain for d in one.dimensions] == [0, 1]   # the missing element would add a mark
+    assert rubric(max_marks=10).marking.scheme == "weights"
+    declared = rubric('[marking]\nscheme = "weights"')
+    assert declared.marking.scheme == "weights" and not declared.marking.default
+    upsc = parse_rubric(TWO_ELEMENTS.format(marking="", max_marks=2, marks_a="", marks_b="")
+                        .replace('max_marks = 2', 'max_marks = 2\npaper = "GS-III"'))
+    assert upsc.marking.scheme == "weights"
+    from answer_evaluator.lint import marking_warnings
+    assert [f.code for f in marking_warnings(r, Path("bees.toml"))] == ["default-scheme"]
+    assert marking_warnings(declared, Path("bees.toml")) == []
+
+
+def test_best_scheme_credits_each_of_the_best_elements_by_its_score():
+    r = rubric('[marking]\nscheme = "best"\nfull_marks_at = 1\nword_limit = "none"')
+    assert grade(r, ONE).marks == 2          # the best element alone earns the marks
+    weak = grade(r, "Bees visit flowers on farms.")
+    b = weak.breakdown
+    best = max(weak.dimensions, key=lambda d: d.score)
+    assert 0 < best.score < 1
+    earned = {d.dimension_id: d.marks for d in b.dimensions}
+    assert earned[best.dimension_id] == pytest.approx(2 * best.score)
+    assert sum(earned.values()) == pytest.approx(earned[best.dimension_id])
+    assert b.total == pytest.approx(weak.marks)
+
+
 def test_marks_scheme_with_introduction_and_conclusion_adds_up():
     r = rubric('[marking]\nscheme = "marks"\nintroduction = 1\nconclusion = 1\n'
                'word_limit = "none"', max_marks=6, marks_a="marks = 2", marks_b="marks = 2")
@@ -136,6 +168,9 @@ def test_word_limit_role(role, costs):
     ('[marking]\nscheme = "bands"', {}, "needs a list of bands"),
     ('[marking]\nscheme = "count"', {}, "needs full_marks_at"),
     ('[marking]\nscheme = "count"\nfull_marks_at = 3', {}, "only 2 dimensions"),
+    ('[marking]\nscheme = "best"', {}, "the 'best' scheme needs full_marks_at"),
+    ('[marking]\nscheme = "bands"\nfull_marks_at = 1\nbands = [{ made = 1, marks = 1 }]', {},
+     "belongs to the 'count' and 'best' schemes"),
     ('[marking]\nscheme = "marks"', {"marks_a": "marks = 1"}, "none on yield"),
     ('[marking]\nscheme = "marks"', {"marks_a": "marks = 1", "marks_b": "marks = 2"},
      "add up to 3, not to max_marks (2)"),

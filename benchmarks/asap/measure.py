@@ -5,6 +5,9 @@
 Prints, per set and on average, the quadratic weighted kappa (QWK) of:
 - zero-shot: the engine's marks with the set's rubric and nothing fitted, rounded to whole
   marks (ASAP scores are whole numbers);
+- no scheme: the same with the rubric's [marking] table left out, as a teacher who declares
+  no scheme writes it; the loader's default for a short answer then applies (the best
+  `max_marks` key elements earn a mark each, by how fully each is made);
 - the TF-IDF baseline, zero-shot as the issue measured it: the cosine of each answer to the
   rubric's model points joined, mapped onto the human scores' quantiles (so this baseline
   borrows the human score distribution, which the engine does not);
@@ -41,6 +44,21 @@ def load_sets(path: Path) -> dict[int, list[tuple[str, str, float]]]:
             sets.setdefault(int(row["set"]), []).append(
                 (row["id"], row["answer"], float(row["score"])))
     return sets
+
+
+def without_marking(path: Path):
+    """The rubric at `path` with its [marking] table (up to the next section or rule) left out."""
+    from answer_evaluator.rubric import parse_rubric
+
+    kept, skipping = [], False
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() == "[marking]":
+            skipping = True
+        elif skipping and (line.startswith("[") or line.startswith("# ---")):
+            skipping = False
+        if not skipping:
+            kept.append(line)
+    return parse_rubric("\n".join(kept))
 
 
 def whole(values, top: float) -> np.ndarray:
@@ -129,7 +147,7 @@ def main(argv=None) -> int:
 
     rng = np.random.default_rng(args.seed)
     rows = []
-    print(f"{'set':>4} {'n':>4} {'zero-shot':>10} {'tfidf(q)':>9} "
+    print(f"{'set':>4} {'n':>4} {'zero-shot':>10} {'no scheme':>10} {'tfidf(q)':>9} "
           f"{'teacher':>8} {'tfidf+30':>9}   (QWK; teacher columns: mean of "
           f"{args.splits} splits, {args.teacher} fitted / rest held out)")
     for number, items in sorted(load_sets(DATA).items()):
@@ -142,18 +160,21 @@ def main(argv=None) -> int:
         human = np.array([score for _, _, score in items])
         marks, evaluations, answers = grade(rubric, texts)
         zero = kappa(marks, human, top)
+        plain = without_marking(path)
+        assert plain.marking.default, f"{path.name} without [marking] takes no default"
+        unschemed = kappa(grade(plain, texts)[0], human, top)
         reference = " ".join(p.text for p in rubric.points)
         base = kappa(quantile_map(tfidf_cosine(texts, reference), human), human, top)
         pairs = [teacher_split(rubric, texts, human, answers, args.teacher, rng)
                  for _ in range(args.splits)]
         taught, taught_base = np.mean([p[0] for p in pairs]), np.mean([p[1] for p in pairs])
-        rows.append((zero, base, taught, taught_base))
-        print(f"{number:>4} {len(items):>4} {zero:>10.3f} {base:>9.3f} {taught:>8.3f} "
-              f"{taught_base:>9.3f}")
+        rows.append((zero, unschemed, base, taught, taught_base))
+        print(f"{number:>4} {len(items):>4} {zero:>10.3f} {unschemed:>10.3f} {base:>9.3f} "
+              f"{taught:>8.3f} {taught_base:>9.3f}")
     if rows:
         means = np.mean(rows, axis=0)
-        print(f"{'mean':>4} {'':>4} {means[0]:>10.3f} {means[1]:>9.3f} {means[2]:>8.3f} "
-              f"{means[3]:>9.3f}")
+        print(f"{'mean':>4} {'':>4} {means[0]:>10.3f} {means[1]:>10.3f} {means[2]:>9.3f} "
+              f"{means[3]:>8.3f} {means[4]:>9.3f}")
     return 0
 
 

@@ -196,6 +196,7 @@ def rubric_warnings(rubric: Rubric, text: str, path: Path, *, settings=None) -> 
             + point_warnings(rubric, lines, path, settings=settings)
             + unmatchable_warnings(rubric, lines, path)
             + word_limit_warnings(rubric, lines, path)
+            + marking_warnings(rubric, path)
             + directive_warnings(rubric, lines, path))
 
 
@@ -449,6 +450,17 @@ def word_limit_warnings(rubric: Rubric, lines, path: Path) -> list[Finding]:
                     f"{words} words for {marks} marks is {words / marks:.1f} words a mark; "
                     f"UPSC questions ask about {low:g}-{high:g} (150 words for 10 marks, 250 "
                     "for 15)", "word-limit")]
+
+
+def marking_warnings(rubric: Rubric, path: Path) -> list[Finding]:
+    """Say which scheme marks a rubric that declares none and is marked as a short answer."""
+    marking = rubric.marking
+    if not marking.default:
+        return []
+    return [Finding(path, None, "warning", "marking",
+                    f"{marking.default} (here the best {marking.full_marks_at:g} of "
+                    f"{len(rubric.dimensions)} dimensions); declare a [marking] scheme to mark "
+                    "it otherwise", "default-scheme")]
 
 
 def directive_warnings(rubric: Rubric, lines, path: Path) -> list[Finding]:

@@ -13,6 +13,8 @@ Schemes (docs/rubrics.md, "Marking schemes"):
   structure and the directive (the UPSC default);
 - marks: each dimension earns its declared marks when covered, a share when partly covered;
 - count: `full_marks_at` key elements made earn all the content marks, fewer a share;
+- best: the best `full_marks_at` key elements earn the content marks, each its share by how
+  fully it is made (its score; a missing one nothing); the default for short answers;
 - bands: the highest band whose count of key elements the answer reaches.
 In count and bands a covered dimension counts as one key element, a partly covered one as
 `partly_counts` of one. Introduction and conclusion marks, where declared, are earned when
@@ -72,6 +74,11 @@ def word_limit_role(rubric: Rubric) -> str:
     return rubric.marking.word_limit or "strict"
 
 
+#: Schemes that mark the dimensions' scores, not only their states: the content checks scale
+#: their content marks (the others' states already take the checks into account).
+SCALED_SCHEMES = ("weights", "best")
+
+
 def element_credit(state: Coverage, settings: Settings) -> float:
     """How much of one key element a dimension counts for in the count and bands schemes."""
     return {Coverage.COVERED: 1.0, Coverage.PARTLY: settings.partly_counts,
@@ -98,9 +105,10 @@ def mark(rubric: Rubric, settings: Settings, *, dimensions: tuple[DimensionScore
 
     # 2. the content checks, each a deduction from the content marks
     content = content_before
-    # Under the weights scheme they scale the content; under the others they already decided
+    # Under the weights and best schemes (continuous scores) they scale the content; under
+    # the others (states only) they already decided
     # which key elements count (scoring.settle_states), and repeated sentences never count.
-    weights = scheme == "weights"
+    weights = scheme in SCALED_SCHEMES
     fluency_factor, on_subject, repetition_factor = (check_factors(checks, settings) if weights
                                                      else (1.0, 1.0, 1.0))
     for code, label, factor, reason in (
@@ -236,6 +244,9 @@ def _content(scheme: str, rubric: Rubric, dimensions, settings: Settings
         curve = share * (coverage ** settings.coverage_exponent - coverage) if coverage else 0.0
         return earned, available, curve
     room = top - rubric.marking.introduction - rubric.marking.conclusion
+    if scheme == "best":
+        available = [room / rubric.marking.full_marks_at] * len(dimensions)
+        return best_elements(rubric, _element_scores(dimensions), room), available, 0.0
     credits = [element_credit(d.state, settings) for d in dimensions]
     if scheme == "marks":
         available = [d.marks for d in rubric.dimensions]
@@ -251,6 +262,25 @@ def _content(scheme: str, rubric: Rubric, dimensions, settings: Settings
                      ] * len(dimensions)
     earned = [content * c / made if made else 0.0 for c in credits]
     return earned, available, 0.0
+
+
+def _element_scores(dimensions) -> list[float]:
+    """Each dimension's score as a key element of the best scheme (0 when missing)."""
+    return [0.0 if d.state is Coverage.MISSING else min(1.0, d.score) for d in dimensions]
+
+
+def best_elements(rubric: Rubric, scores: list[float], room: float) -> list[float]:
+    """Marks per dimension under the best scheme: the `full_marks_at` highest scores earn
+    `room / full_marks_at` each, times their score; the rest nothing."""
+    need = rubric.marking.full_marks_at
+    each = room / need
+    order = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
+    best = set(order[:math.ceil(need)])
+    earned = [each * scores[i] if i in best else 0.0 for i in range(len(scores))]
+    if need != math.ceil(need) and order[:math.ceil(need)]:   # a half element: its share
+        last = order[math.ceil(need) - 1]
+        earned[last] *= need - math.floor(need)
+    return earned
 
 
 def band_marks(rubric: Rubric, made: float) -> float:
@@ -273,10 +303,15 @@ def _gain(scheme: str, rubric: Rubric, dimensions, i: int, earned, available,
             exponent = settings.coverage_exponent
             gain = share * (min(1.0, after) ** exponent - now ** exponent)
         return max(0.0, gain)
+    room = rubric.max_marks - rubric.marking.introduction - rubric.marking.conclusion
+    if scheme == "best":
+        scores = _element_scores(dimensions)
+        fuller = scores[:i] + [1.0] + scores[i + 1:]
+        return max(0.0, sum(best_elements(rubric, fuller, room))
+                   - sum(best_elements(rubric, scores, room)))
     credits = [element_credit(d.state, settings) for d in dimensions]
     made = sum(credits)
     more = made - credits[i] + 1.0
-    room = rubric.max_marks - rubric.marking.introduction - rubric.marking.conclusion
     if scheme == "count":
         need = rubric.marking.full_marks_at
         return room * (min(1.0, more / need) - min(1.0, made / need))

@@ -52,7 +52,7 @@ class Dimension:
 
 
 #: Marking schemes a rubric may declare (docs/rubrics.md, "Marking schemes").
-SCHEMES = ("weights", "marks", "count", "bands")
+SCHEMES = ("weights", "marks", "count", "best", "bands")
 #: Roles the word limit may play in the marks.
 WORD_LIMIT_ROLES = ("none", "soft", "strict")
 
@@ -72,8 +72,11 @@ class MarkingScheme:
     weights  the weighted average of dimension scores (the default)
     marks    each dimension declares its marks; covered earns them, partly covered a share
     count    `full_marks_at` key elements (dimensions) made earn full marks, fewer a share
+    best     the best `full_marks_at` key elements earn the marks, each by how fully it is made
     bands    the highest band whose count of key elements the answer reaches
     `strictness` and `word_limit` left as None/"" take the default for the kind of rubric.
+    `default` says why, when the rubric declared no scheme and got one by its kind (a short
+    answer: `SHORT_ANSWER_DEFAULT`); "" when the scheme is declared or is plain weights.
     """
 
     scheme: str = "weights"
@@ -84,6 +87,22 @@ class MarkingScheme:
     introduction: float = 0.0   #: marks for an introduction that frames the question
     conclusion: float = 0.0     #: marks for a conclusion or way forward
     line: int | None = None
+    default: str = ""
+
+
+#: The most marks a short-answer question carries: a hand-written rubric of no UPSC paper
+#: with at most this many marks and no declared scheme is marked by the "best" scheme, its
+#: best `max_marks` key elements earning a mark each.
+SHORT_ANSWER_MAX_MARKS = 5
+SHORT_ANSWER_DEFAULT = ("no scheme declared, so marked as a short answer (at most "
+                        f"{SHORT_ANSWER_MAX_MARKS} marks, no UPSC paper): its best key elements "
+                        "earn a mark each, by how fully each is made, and the word limit costs "
+                        "nothing")
+
+
+def is_upsc_paper(paper: str) -> bool:
+    """A rubric's `paper` names a UPSC Mains paper (GS-I..GS-IV or the Essay)."""
+    return str(paper).upper().startswith(("GS", "ESSAY"))
 
 
 @dataclass(frozen=True)
@@ -115,7 +134,7 @@ class Rubric:
     @property
     def is_upsc(self) -> bool:
         """A UPSC Mains question (its paper is GS-I..GS-IV or the Essay)."""
-        return self.paper.upper().startswith(("GS", "ESSAY"))
+        return is_upsc_paper(self.paper)
 
     @property
     def points(self) -> tuple[ModelPoint, ...]:

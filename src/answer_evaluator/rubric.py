@@ -15,8 +15,9 @@ from typing import Any, Callable
 
 from .directives import DIRECTIVES, normalise_directive
 from .errors import FileProblem, RubricError, did_you_mean, read_utf8
-from .models import (SCHEMES, WORD_LIMIT_ROLES, Band, Dimension, Hints, KeywordGroup,
-                     MarkingScheme, ModelPoint, Rubric)
+from .models import (SCHEMES, SHORT_ANSWER_DEFAULT, SHORT_ANSWER_MAX_MARKS, WORD_LIMIT_ROLES,
+                     Band, Dimension, Hints, KeywordGroup, MarkingScheme, ModelPoint, Rubric,
+                     is_upsc_paper)
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -26,6 +27,18 @@ class _Field:
     kind: str                 #: "str", "int", "number", "bool", "list[str]", "table", "tables"
     required: bool = False
     check: Callable[[Any], str | None] | None = None   #: returns a problem, or None
+
+
+def _takes_short_answer_default(data: dict, dimensions, marking: MarkingScheme) -> bool:
+    """A hand-written short-answer rubric with no declared scheme (models.SHORT_ANSWER_DEFAULT):
+    no UPSC paper, at most SHORT_ANSWER_MAX_MARKS marks, no marks on dimensions or structure.
+    Its dimensions are key elements, any `max_marks` of which earn full marks, as school
+    short-answer marking goes ("one mark per valid point")."""
+    table = data.get("marking", {})
+    return ("scheme" not in table and not is_upsc_paper(data.get("paper", ""))
+            and data["max_marks"] <= SHORT_ANSWER_MAX_MARKS
+            and not any(d.marks for d in dimensions)
+            and not marking.introduction and not marking.conclusion)
 
 
 def _positive(value) -> str | None:
@@ -190,6 +203,11 @@ class _Builder:
             raise self.fail(f"the id '{data['id']}' must equal the file name "
                             f"'{self.path.stem}'", "id", ("id",))
         marking = self.marking(data.get("marking", {}), dimensions, data["max_marks"])
+        if _takes_short_answer_default(data, dimensions, marking):
+            marking = MarkingScheme(
+                scheme="best", full_marks_at=float(min(data["max_marks"], len(dimensions))),
+                strictness=marking.strictness, word_limit=marking.word_limit or "none",
+                line=marking.line, default=SHORT_ANSWER_DEFAULT)
         return Rubric(
             rubric_id=data["id"], question=" ".join(data["question"].split()),
             directive=normalise_directive(data["directive"]),
@@ -223,9 +241,9 @@ class _Builder:
         if scheme != "bands" and bands:
             raise self.fail(f"bands are given but the scheme is '{scheme}'; write "
                             "scheme = \"bands\"", "marking.bands", where + ("bands",))
-        if scheme == "count":
+        if scheme in ("count", "best"):
             if "full_marks_at" not in table:
-                raise self.fail("the 'count' scheme needs full_marks_at: how many key "
+                raise self.fail(f"the '{scheme}' scheme needs full_marks_at: how many key "
                                 "elements earn full marks", "marking.full_marks_at",
                                 where + ("scheme",))
             if table["full_marks_at"] > len(dimensions):
@@ -233,7 +251,8 @@ class _Builder:
                                 f"has only {len(dimensions)} dimensions",
                                 "marking.full_marks_at", where + ("full_marks_at",))
         elif "full_marks_at" in table:
-            raise self.fail(f"full_marks_at belongs to the 'count' scheme, not '{scheme}'",
+            raise self.fail(f"full_marks_at belongs to the 'count' and 'best' schemes, not "
+                            f"'{scheme}'",
                             "marking.full_marks_at", where + ("full_marks_at",))
         with_marks = [d for d in dimensions if d.marks]
         if scheme == "marks":
@@ -251,7 +270,7 @@ class _Builder:
             raise self.fail(f"dimension '{with_marks[0].dimension_id}' has marks but the "
                             f"scheme is '{scheme}'; write scheme = \"marks\" in [marking]",
                             "marking.scheme", where)
-        if scheme in ("count", "bands") and structure >= max_marks:
+        if scheme in ("count", "best", "bands") and structure >= max_marks:
             raise self.fail(f"the introduction and conclusion take all {max_marks} marks",
                             "marking.introduction", where + ("introduction",))
         if scheme == "bands" and bands[0].marks > max_marks - structure:
@@ -260,7 +279,7 @@ class _Builder:
                             "conclusion", "marking.bands", where + ("bands",))
         if scheme == "weights" and structure:
             raise self.fail("introduction and conclusion marks need scheme = \"marks\", "
-                            "\"count\" or \"bands\" (the weights scheme gives structure "
+                            "\"count\", \"best\" or \"bands\" (the weights scheme gives structure "
                             "its own share)", "marking.introduction", where + ("introduction",))
         return MarkingScheme(
             scheme=scheme, full_marks_at=float(table.get("full_marks_at", 0)),
