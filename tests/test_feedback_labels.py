@@ -3,9 +3,9 @@ examiner's labels for every shipped sample (tests/data/feedback-labels.csv, judg
 running the tool; tests/data/feedback-labels.md).
 
 The figures are printed (`pytest -s tests/test_feedback_labels.py`) and written in
-docs/agreement.md. The asserted floors guard against regressions; they are below the
-issue's targets (85% exact, at most 3% of each kind of error), which the tool does not yet
-reach on exact agreement: see docs/agreement.md, "Per-dimension feedback".
+docs/agreement.md. The two error rates are held to the issue's targets (at most 3% of each
+kind); exact agreement is held to a regression floor below the issue's 85%, which the tool
+does not yet reach: see docs/agreement.md, "Per-dimension feedback".
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ LABELS = ROOT / "tests" / "data" / "feedback-labels.csv"
 STATE = {"covered": "covered", "partly covered": "partly", "missing": "missing"}
 
 #: Regression floors (measured figures are in docs/agreement.md).
-MIN_EXACT = 0.70
-MAX_MISSING_CREDITED_AS_COVERED = 0.05
-MAX_MADE_REPORTED_MISSING = 0.05
+MIN_EXACT = 0.74
+MAX_MISSING_CREDITED_AS_COVERED = 0.03      # the issue's target
+MAX_MADE_REPORTED_MISSING = 0.03            # the issue's target
 
 
 def agreement() -> tuple[Counter, int]:

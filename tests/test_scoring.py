@@ -295,3 +295,54 @@ def test_a_case_study_is_about_the_words_it_repeats_not_only_its_names():
     assert {"villag", "relief", "boat"} <= case_words(case)
     assert "minist" not in case_words(case)           # said once
     assert case_words("Discuss the role of the Quad in the Indo-Pacific.") == set()
+
+
+NAMED_ONLY = '''
+id = "bees-named"
+question = "Explain why bees matter to farming."
+directive = "explain"
+word_limit = 150
+max_marks = 10
+
+[[dimensions]]
+id = "pollination"
+title = "Pollination"
+advice = "Say that bees carry pollen between flowers so that crops set seed."
+  [[dimensions.keywords]]
+  term = "pollen"
+  weight = 1.0
+  [[dimensions.keywords]]
+  term = "cross-pollination"
+  weight = 3.0
+  [[dimensions.keywords]]
+  term = "fruit set"
+  weight = 3.0
+  [[dimensions.points]]
+  text = "Bees carry pollen from flower to flower, so crops set fruit and seed."
+
+[[dimensions]]
+id = "income"
+title = "Farm income"
+advice = "Say that honey and wax add to farm income."
+  [[dimensions.keywords]]
+  term = "honey"
+  [[dimensions.points]]
+  text = "Honey and wax from bee boxes add to a farmer's income."
+'''
+
+
+def test_a_dimension_named_by_its_keyword_is_partly_covered_whatever_its_score():
+    from answer_evaluator.rubric import parse_rubric
+    from answer_evaluator.settings import DEFAULT_SETTINGS
+
+    rubric = parse_rubric(NAMED_ONLY)
+    named = evaluate_answer("Farmers in the valley often talk about pollen when they plan "
+                            "the coming season and their markets.", rubric)
+    pollination = named.dimensions[0]
+    assert pollination.matched_terms == ("pollen",)
+    assert 0 < pollination.score < DEFAULT_SETTINGS.partly_at   # too little for its score
+    assert pollination.state is Coverage.PARTLY       # named, not developed
+    assert named.dimensions[1].state is Coverage.MISSING
+    unnamed = evaluate_answer("Farmers in the valley often talk about the weather when they "
+                              "plan the coming season and their markets.", rubric)
+    assert unnamed.dimensions[0].state is Coverage.MISSING

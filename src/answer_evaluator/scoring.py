@@ -220,7 +220,9 @@ def match_points(rubric: Rubric, similarity: np.ndarray, weights: SentenceWeight
 def score_dimensions(rubric: Rubric, hits: tuple[KeywordHit, ...],
                      points: tuple[PointMatch, ...], weights: SentenceWeights,
                      settings: Settings) -> tuple[DimensionScore, ...]:
-    """Keyword and model-point coverage per dimension, and its state."""
+    """Keyword and model-point coverage per dimension, and its state. A dimension whose
+    keyword a counted sentence uses is at least partly covered, whatever its score: it is
+    named, and an examiner calls a named but undeveloped dimension "partly covered"."""
     credit: dict[tuple[str, str], float] = {}
     for hit in hits:
         key = (hit.dimension_id, hit.term)
@@ -236,7 +238,8 @@ def score_dimensions(rubric: Rubric, hits: tuple[KeywordHit, ...],
         point_score = min(1.0, point_ratio / settings.point_target)
         score = settings.keyword_share * keyword_score + (1 - settings.keyword_share) * point_score
         state = (Coverage.COVERED if score >= settings.covered_at else
-                 Coverage.PARTLY if score >= settings.partly_at else Coverage.MISSING)
+                 Coverage.PARTLY if score >= settings.partly_at or keyword_score > 0
+                 else Coverage.MISSING)
         matched = tuple(g.term for g in dim.keywords
                         if credit.get((dim.dimension_id, g.term), 0.0) > 0)
         missing = tuple(g.term for g in sorted(dim.keywords, key=lambda g: -g.weight)
