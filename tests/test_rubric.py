@@ -90,6 +90,10 @@ def _broken(old: str, new: str) -> str:
      "dimensions[1].keywords[1].variants", 15, "a variant is empty"),
     (_broken('id = "tiny"', 'id = "Tiny Rubric"'), "id", 1, "lower-case letters"),
     (_broken('max_marks = 10', 'max_marks = 10\nyear = 19'), "year", 6, "1979 or later"),
+    (_broken('max_marks = 10', 'max_marks = 99999999999999999999'), "max_marks", 5,
+     "must be at most 125, got 99999999999999999999"),
+    (_broken('word_limit = 150', 'word_limit = 1000000'), "word_limit", 4,
+     "must be at most 10000 words"),
 ], ids=lambda v: v if isinstance(v, str) and v.startswith(("dim", "word", "direc", "id")) else "")
 def test_malformed_rubrics_name_field_and_line(text, field, line, message):
     with pytest.raises(RubricError) as caught:

@@ -45,6 +45,22 @@ def _positive(value) -> str | None:
     return None if value > 0 else f"must be greater than 0, got {value}"
 
 
+#: Bounds no real question passes: an essay paper's question is at most 125 marks, an
+#: answer's word limit at most a few thousand words.
+MAX_MARKS_LIMIT = 125
+WORD_LIMIT_LIMIT = 10_000
+
+
+def _marks_bound(value) -> str | None:
+    return _positive(value) or (None if value <= MAX_MARKS_LIMIT else
+                                f"must be at most {MAX_MARKS_LIMIT}, got {value}")
+
+
+def _words_bound(value) -> str | None:
+    return _positive(value) or (None if value <= WORD_LIMIT_LIMIT else
+                                f"must be at most {WORD_LIMIT_LIMIT} words, got {value}")
+
+
 def _exam_year(value) -> str | None:
     return None if 1979 <= value <= 2100 else f"must be the year the question was set (1979 or later), got {value}"
 
@@ -85,8 +101,8 @@ _TOP = {
     "id": _Field("str", True, _identifier),
     "question": _Field("str", True, _non_empty),
     "directive": _Field("str", True, _directive),
-    "word_limit": _Field("int", True, _positive),
-    "max_marks": _Field("int", True, _positive),
+    "word_limit": _Field("int", True, _words_bound),
+    "max_marks": _Field("int", True, _marks_bound),
     "paper": _Field("str"),
     "topic": _Field("str"),
     "source": _Field("str"),
