@@ -13,8 +13,8 @@ Prints, per set and on average, the quadratic weighted kappa (QWK) of:
   borrows the human score distribution, which the engine does not);
 - with a teacher's marks: the first `--teacher` answers of a random split are "marked by the
   teacher"; a calibration for the rubric is fitted on them exactly as `evaluate calibrate
-  MARKS.csv --rubric` fits it (teacher_marks.fit_for_rubric: the scheme's marks and each
-  dimension's score, ridge strength chosen by cross-validation inside the 30, spread matched to
+  MARKS.csv --rubric` fits it (teacher_marks.fit_for_rubric: the scheme's marks, each
+  dimension's score and the answer's length, ridge strength chosen by cross-validation inside the 30, spread matched to
   the teacher's marks) and the engine then grades the other answers with it (marks capped as
   always by what the content supports); the baseline fits a line from the TF-IDF cosine to
   the same 30 marks. Mean over `--splits` random splits; QWK on the held-out answers only.

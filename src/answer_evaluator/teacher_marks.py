@@ -300,10 +300,14 @@ def answer_folds(marks: Sequence[float], k: int) -> list[tuple[list[int], list[i
 
 
 def rubric_terms(rubric) -> tuple[tuple[str, str], ...]:
-    """What a calibration for one rubric learns from: the marks its scheme gives and each
-    dimension's score, so that the teacher's marks say how much each key element is worth."""
+    """What a calibration for one rubric learns from: the marks its scheme gives, each
+    dimension's score, so that the teacher's marks say how much each key element is worth,
+    and how much the answer says (`answer_words`, log of its content words), so that they say
+    whether detail beyond the key elements earns marks. The grading's cap still holds every
+    calibrated mark to the content's marks plus `calibration_margin`."""
     return (("scheme_share", "identity"),) + tuple(
-        (f"dimension:{d.dimension_id}", "identity") for d in rubric.dimensions)
+        (f"dimension:{d.dimension_id}", "identity") for d in rubric.dimensions) + (
+        ("answer_words", "identity"),)
 
 
 def stretched(calibration, features, scores):
