@@ -194,7 +194,8 @@ def mark(rubric: Rubric, settings: Settings, *, dimensions: tuple[DimensionScore
                        rubric.dimensions[i].line)
         for i, d in enumerate(dimensions))
     return MarksBreakdown(scheme, rubric.max_marks, strictness, word_limit_role(rubric),
-                          dimension_marks, tuple(lines), final, marks, step)
+                          dimension_marks, tuple(lines), final, marks, step,
+                          rubric.marking.full_marks_at if scheme in ("count", "best") else 0.0)
 
 
 def calibration_margin(settings: Settings, features=None) -> float:

@@ -348,6 +348,7 @@ class MarksBreakdown:
     unrounded: float            #: the marks before rounding to half marks
     marks: float
     calibration: CalibrationStep | None = None
+    full_marks_at: float = 0.0  #: count and best schemes: how many key elements earn full marks
 
     @property
     def total(self) -> float:

@@ -131,6 +131,7 @@ def feedback_context(evaluation: Evaluation, *,
         suggestions=suggestions, off_topic=any(f.code == "off-topic" for f in alerts),
         alerts=alerts, alert_labels=_ALERT_LABELS,
         counts=(counts[Coverage.COVERED], counts[Coverage.PARTLY], counts[Coverage.MISSING]),
+        scheme_note=scheme_note(evaluation),
         details=[_dimension_markup(item, colours, advised)
                  for item in _dimension_details(evaluation)],
         length_shown=evaluation.length.verdict in shown | {f.message for f in alerts},
@@ -210,6 +211,22 @@ def _dimension_markup(item: dict, colours: dict[str, str], advised: set[str]) ->
         out.append(f'<p class="advice"><strong>To gain here:</strong> {_escape(d.advice)}</p>')
     out.append("  </div>\n")
     return Markup("".join(out))
+
+
+def scheme_note(evaluation: Evaluation) -> str:
+    """How the dimensions become marks, where it is not every dimension by its weight: the
+    words after the report's tally of dimensions ("" under the weights and marks schemes)."""
+    b = evaluation.breakdown
+    if b is None:
+        return ""
+    many = len(b.dimensions)
+    if b.scheme == "best":
+        return f"the best {b.full_marks_at:g} of {many} earn the marks"
+    if b.scheme == "count":
+        return f"any {b.full_marks_at:g} of {many} made earn full marks"
+    if b.scheme == "bands":
+        return "the marks follow how many are made"
+    return ""
 
 
 def _breakdown_items(view: dict) -> list[str]:
