@@ -263,3 +263,24 @@ def test_json_carries_the_breakdown(sample_breakdowns):
     assert data["marks"] == evaluation.marks
     assert {d["dimension_id"] for d in data["dimensions"]} == {
         d.dimension_id for d in evaluation.dimensions}
+
+
+@pytest.mark.parametrize("need", [1, 1.5, 2, 3])
+def test_best_elements_never_exceed_the_room_and_reach_it_only_when_complete(need):
+    import math
+    import random
+    from dataclasses import replace as changed
+
+    from answer_evaluator.marking import best_elements
+
+    r = rubric('[marking]\nscheme = "best"\nfull_marks_at = 1\nword_limit = "none"')
+    r = changed(r, marking=changed(r.marking, full_marks_at=need))
+    pick = random.Random(7)
+    for _ in range(200):
+        scores = [pick.choice([0.0, 1.0, pick.random()]) for _ in range(4)]
+        earned = best_elements(r, scores, 6.0)
+        assert 0 <= sum(earned) <= 6.0 + 1e-9
+        assert sum(e > 0 for e in earned) <= math.ceil(need)      # only the best earn
+        full = sum(s == 1.0 for s in scores) >= math.ceil(need)
+        assert (abs(sum(earned) - 6.0) < 1e-9) == full
+    assert sum(best_elements(r, [1.0] * 4, 6.0)) == pytest.approx(6.0)
