@@ -212,54 +212,17 @@ def test_the_breakdown_speaks_in_words(sample_evaluations):
         assert not re.search(r"\(\d+%\)", text) or "Over the limit" in text, name
 
 
-SHORT_RUBRIC = """
-id = "bees"
-question = "Explain why bees matter to farming."
-directive = "explain"
-word_limit = 60
-max_marks = 2
-{marking}
-[[dimensions]]
-id = "pollination"
-title = "Pollination"
-advice = "Say that bees carry pollen between flowers."
-  [[dimensions.keywords]]
-  term = "pollen"
-  [[dimensions.points]]
-  text = "Bees carry pollen from flower to flower, so crops set fruit and seed."
-[[dimensions]]
-id = "yield"
-title = "Crop yield"
-advice = "Say that many crops give smaller harvests without bees."
-  [[dimensions.keywords]]
-  term = "harvest"
-  [[dimensions.points]]
-  text = "Without bees many fruit and vegetable crops give much smaller harvests."
-[[dimensions]]
-id = "honey"
-title = "Honey income"
-advice = "Say that honey adds to farm income."
-  [[dimensions.keywords]]
-  term = "honey"
-  [[dimensions.points]]
-  text = "Honey and wax add to a farmer's income."
-"""
-
-
 @pytest.mark.parametrize("marking, note", [
-    ("", "the best 2 of 3 earn the marks"),
-    ('[marking]\nscheme = "count"\nfull_marks_at = 2', "any 2 of 3 made earn full marks"),
+    ("", "the best 2 of 2 earn the marks"),
+    ('[marking]\nscheme = "count"\nfull_marks_at = 1', "any 1 of 2 made earn full marks"),
     ('[marking]\nscheme = "bands"\nbands = [{ made = 2, marks = 2 }, { made = 1, marks = 1 }]',
      "the marks follow how many are made"),
     ('[marking]\nscheme = "weights"', None),
 ])
 def test_the_tally_says_how_many_dimensions_earn_the_marks(marking, note):
-    from answer_evaluator import Evaluator
-    from answer_evaluator.rubric import parse_rubric
+    from test_marking import ONE, grade, rubric
 
-    rubric = parse_rubric(SHORT_RUBRIC.format(marking=marking))
-    html = render_report(Evaluator(rubric).evaluate(
-        "Bees carry pollen from flower to flower, so crops set fruit. Farmers sell honey."))
+    html = render_report(grade(rubric(marking), ONE))
     tally = re.search(r'<p class="tally">([^<]*)</p>', html).group(1)
     assert tally.startswith("Dimensions: ")
     if note is None:

@@ -29,16 +29,14 @@ class _Field:
     check: Callable[[Any], str | None] | None = None   #: returns a problem, or None
 
 
-def _takes_short_answer_default(data: dict, dimensions, marking: MarkingScheme) -> bool:
+def _takes_short_answer_default(data: dict) -> bool:
     """A hand-written short-answer rubric with no declared scheme (models.SHORT_ANSWER_DEFAULT):
-    no UPSC paper, at most SHORT_ANSWER_MAX_MARKS marks, no marks on dimensions or structure.
-    Its dimensions are key elements, any `max_marks` of which earn full marks, as school
-    short-answer marking goes ("one mark per valid point")."""
-    table = data.get("marking", {})
-    return ("scheme" not in table and not is_upsc_paper(data.get("paper", ""))
-            and data["max_marks"] <= SHORT_ANSWER_MAX_MARKS
-            and not any(d.marks for d in dimensions)
-            and not marking.introduction and not marking.conclusion)
+    no UPSC paper and at most SHORT_ANSWER_MAX_MARKS marks. Its dimensions are key elements,
+    the best `max_marks` of which earn the marks, as school short-answer marking goes ("one
+    mark per valid point"). (Marks on dimensions or on the structure need a declared scheme:
+    the loader has refused them already.)"""
+    return ("scheme" not in data.get("marking", {}) and not is_upsc_paper(data.get("paper", ""))
+            and data["max_marks"] <= SHORT_ANSWER_MAX_MARKS)
 
 
 def _positive(value) -> str | None:
@@ -219,7 +217,7 @@ class _Builder:
             raise self.fail(f"the id '{data['id']}' must equal the file name "
                             f"'{self.path.stem}'", "id", ("id",))
         marking = self.marking(data.get("marking", {}), dimensions, data["max_marks"])
-        if _takes_short_answer_default(data, dimensions, marking):
+        if _takes_short_answer_default(data):
             marking = MarkingScheme(
                 scheme="best", full_marks_at=float(min(data["max_marks"], len(dimensions))),
                 strictness=marking.strictness, word_limit=marking.word_limit or "none",
