@@ -184,11 +184,17 @@ def test_the_breakdown_adds_up_to_the_marks_shown(sample_evaluations, name):
                          breakdown, re.I)
     # each dimension's marks of what it can earn; the counts agree with the rows
     assert breakdown.count('<span class="of">of ') == len(b.dimensions) + 1
-    tally = re.search(r"(\d+) covered · \S+ (\d+) partly · \S+ (\d+) missing", breakdown)
-    rows = [breakdown.count(f'<li class="dim {state}">') for state in ("covered", "partly",
-                                                                       "missing")]
-    assert tally and [int(n) for n in tally.groups()] == rows
-    assert rows == [sum(d.state is s for d in evaluation.dimensions) for s in Coverage]
+    tally = dict((word, int(n)) for n, word in re.findall(
+        r"(\d+) (covered|partly|touched|missing)", re.search(
+            r'<p class="tally">([^<]*)</p>', html).group(1)))
+    rows = {word: breakdown.count(f'<li class="dim {state}">') for word, state in (
+        ("covered", "covered"), ("partly", "partly"), ("touched", "missing touched"),
+        ("missing", "missing"))}
+    assert {word: n for word, n in rows.items() if n} == tally
+    touched = sum(d.touched for d in evaluation.dimensions)
+    assert [rows["covered"], rows["partly"], rows["touched"] + rows["missing"]] == [
+        sum(d.state is s for d in evaluation.dimensions) for s in Coverage]
+    assert rows["touched"] == touched
 
 
 def test_shown_figures_round_to_tenths_that_keep_the_sum():
@@ -226,9 +232,9 @@ def test_the_tally_says_how_many_dimensions_earn_the_marks(marking, note):
     tally = re.search(r'<p class="tally">([^<]*)</p>', html).group(1)
     assert tally.startswith("Dimensions: ")
     if note is None:
-        assert tally.endswith("missing")
+        assert re.search(r"(covered|partly|touched|missing)$", tally)
     else:
-        assert tally.endswith("missing · " + note)
+        assert re.search(r"(covered|partly|touched|missing) · " + re.escape(note) + "$", tally)
 
 
 def test_off_topic_warning_comes_before_any_advice(sample_evaluations):
@@ -343,3 +349,36 @@ def test_details_print_unfolded(browser, tmp_path, sample_evaluations):
                      "#directive .checks", "#suggestions details p"):
         box = page.page.locator(selector).first.bounding_box()
         assert box is not None and box["height"] > 0, selector
+
+
+def test_a_missing_dimension_the_answer_touches_is_shown_as_only_touched(sample_evaluations):
+    """A missing dimension with some of it in the answer (it can earn a little under the
+    weights scheme) reads "only touched", with its points "touched" and the advice "Develop";
+    one with nothing of it stays "missing". The JSON says which is which."""
+    seen = {"touched": 0, "missing": 0}
+    for name, evaluation in sample_evaluations.items():
+        html = render_report(evaluation)
+        data = evaluation.to_dict()
+        for d, row in zip(evaluation.dimensions, data["dimensions"]):
+            assert row["touched"] is d.touched
+            block = re.search(rf'<div class="dimension ([a-z ]+)" id="dim-{d.dimension_id}"'
+                              rf'.*?<h4><span class="state [a-z ]+">(\S) ([a-z ]+)</span>.*?'
+                              rf'</ul>', html, re.S)
+            assert block, (name, d.dimension_id)
+            if d.state is not Coverage.MISSING:
+                assert not d.touched and block.group(3) == d.state.value
+                continue
+            assert d.touched == (d.score > 0)
+            kind = "touched" if d.touched else "missing"
+            seen[kind] += 1
+            assert block.group(1) == ("missing touched" if d.touched else "missing")
+            assert (block.group(2), block.group(3)) == (
+                ("◔", "only touched") if d.touched else ("✗", "missing")), (name, d.title)
+            if d.touched:        # what of it is in the answer is shown, in the same words
+                assert "Partly made" not in block.group(0)
+                assert re.search(r'<span class="made">(Touched|Made)</span>', block.group(0)
+                                 ), (name, d.title)
+            verbs = [s.text.split(" '")[0] for s in evaluation.suggestions
+                     if s.text.split(": ")[0].endswith(f"'{d.title}'")]
+            assert all(v == ("Develop" if d.touched else "Add") for v in verbs), (name, verbs)
+    assert seen["touched"] and seen["missing"]        # the samples show both kinds

@@ -212,7 +212,8 @@ def summary(evaluation, path: Path, report_path: Path | None, *,
     from .models import Coverage
 
     def names(state):
-        return ", ".join(d.title for d in evaluation.dimensions if d.state is state) or "none"
+        return ", ".join(d.title + (" (only touched)" if d.touched else "")
+                         for d in evaluation.dimensions if d.state is state) or "none"
 
     lines = [
         f"{path}: {evaluation.marks:g}/{evaluation.max_marks} marks "

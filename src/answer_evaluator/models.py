@@ -229,6 +229,13 @@ class DimensionScore:
     missing_terms: tuple[str, ...]
     advice: str
 
+    @property
+    def touched(self) -> bool:
+        """Missing, yet not absent: some of it is in the answer (a model point partly made),
+        too little to call it partly covered. Under the weights scheme it can still earn a
+        little, so the report names it "only touched", not plain "missing"."""
+        return self.state is Coverage.MISSING and self.score > 0
+
 
 @dataclass(frozen=True)
 class SentenceFeedback:
@@ -387,7 +394,10 @@ class Evaluation:
 
     def to_dict(self) -> dict:
         """A JSON-ready dict of everything shown in the report."""
-        return _jsonable(asdict(self))
+        data = _jsonable(asdict(self))
+        for row, dimension in zip(data["dimensions"], self.dimensions):
+            row["touched"] = dimension.touched
+        return data
 
 
 def _jsonable(value):

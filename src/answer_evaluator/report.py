@@ -122,16 +122,12 @@ def feedback_context(evaluation: Evaluation, *,
     alerts = sorted((f for f in evaluation.flags if f.code == "off-topic"
                      or (f.message not in shown and f.code not in explained)),
                     key=lambda f: f.code != "off-topic")
-    counts = {state: 0 for state in Coverage}
-    for d in evaluation.dimensions:
-        counts[d.state] += 1
     return dict(
         e=evaluation, paragraphs=list(paragraphs.values()),
         breakdown=view, breakdown_items=_breakdown_items(view) if view else (),
         suggestions=suggestions, off_topic=any(f.code == "off-topic" for f in alerts),
         alerts=alerts, alert_labels=_ALERT_LABELS,
-        counts=(counts[Coverage.COVERED], counts[Coverage.PARTLY], counts[Coverage.MISSING]),
-        scheme_note=scheme_note(evaluation),
+        tally=tally(evaluation),
         details=[_dimension_markup(item, colours, advised)
                  for item in _dimension_details(evaluation)],
         length_shown=evaluation.length.verdict in shown | {f.message for f in alerts},
@@ -147,9 +143,18 @@ def _answer_template(env):
             Markup(env.get_template("_style.css.j2").render()))
 
 
-#: a coverage state -> (its class in the report, its symbol)
-_STATES = {Coverage.COVERED: ("covered", "✓"), Coverage.PARTLY: ("partly", "◐"),
-           Coverage.MISSING: ("missing", "✗")}
+#: a coverage state -> (its class in the report, its symbol, its words)
+_STATES = {Coverage.COVERED: ("covered", "✓", "covered"),
+           Coverage.PARTLY: ("partly", "◐", "partly covered"),
+           Coverage.MISSING: ("missing", "✗", "missing")}
+#: a missing dimension the answer touches (`DimensionScore.touched`) is shown apart
+TOUCHED = ("missing touched", "◔", "only touched")
+
+
+def shown_state(d) -> tuple[str, str, str]:
+    """(class, symbol, words) of a dimension as the report shows it: its coverage state, or
+    "only touched" for a missing dimension the answer touches."""
+    return TOUCHED if getattr(d, "touched", False) else _STATES[d.state]
 
 
 def _sentence_markup(s: SentenceFeedback, colours: dict[str, str],
@@ -178,10 +183,10 @@ def _dimension_markup(item: dict, colours: dict[str, str], advised: set[str]) ->
     """One dimension of "Each dimension": the points made and not made, the keywords used
     and missing, and the advice unless a suggestion gives it."""
     d = item["d"]
-    state, symbol = _STATES[d.state]
+    state, symbol, words = shown_state(d)
     out = [f'  <div class="dimension {state}" id="dim-{_escape(d.dimension_id)}" '
            f'style="border-left-color: {_escape(colours[d.dimension_id])}">\n'
-           f'    <h4><span class="state {state}">{symbol} {_escape(d.state.value)}</span> '
+           f'    <h4><span class="state {state}">{symbol} {_escape(words)}</span> '
            f'{_escape(d.title)}</h4>\n    <ul class="points">\n']
     for p in item["points"]:
         made = p["made"]
@@ -213,6 +218,19 @@ def _dimension_markup(item: dict, colours: dict[str, str], advised: set[str]) ->
     return Markup("".join(out))
 
 
+def tally(evaluation: Evaluation) -> str:
+    """The line over the breakdown's dimensions: how many are in each state the report shows
+    ("✓ 2 covered · ◔ 1 touched · ✗ 3 missing"; states no dimension is in are left out, so
+    the line fits a phone's width), then how the marks count them (`scheme_note`)."""
+    shown = [shown_state(d) for d in evaluation.dimensions]
+    parts = [f"{symbol} {sum(s[1] == symbol for s in shown)} {word}"
+             for symbol, word in (("✓", "covered"), ("◐", "partly"), (TOUCHED[1], "touched"),
+                                  ("✗", "missing"))
+             if any(s[1] == symbol for s in shown)]
+    note = scheme_note(evaluation)
+    return "Dimensions: " + " · ".join(parts + ([note] if note else []))
+
+
 def scheme_note(evaluation: Evaluation) -> str:
     """How the dimensions become marks, where it is not every dimension by its weight: the
     words after the report's tally of dimensions ("" under the weights and marks schemes)."""
@@ -235,8 +253,8 @@ def _breakdown_items(view: dict) -> list[str]:
     out = []
     for row in view["dimensions"]:
         d, tenths = row["d"], row["tenths"]
-        state, symbol = _STATES[d.state]
-        value = _escape(d.state.value)
+        state, symbol, words = row["shown"]
+        value = _escape(words)
         out.append(f'    <li class="dim {state}"><span class="amount"><span class="part" '
                    f'data-tenths="{tenths}">{_escape(signed(tenths))}</span><span class="of">of '
                    f'{row["available"] / 10:.1f}</span></span><span class="state {state}" '
@@ -282,7 +300,9 @@ def breakdown_view(evaluation: Evaluation) -> dict | None:
     share = iter(_apportion([v for i, v in enumerate(values) if i not in full],
                             round(evaluation.marks * 10) - sum(full.values())))
     parts = [full[i] if i in full else next(share) for i in range(len(values))]
-    dimensions = [{"d": d, "tenths": t, "available": a, "short": short_title(d.title)}
+    scores = {d.dimension_id: d for d in evaluation.dimensions}
+    dimensions = [{"d": d, "tenths": t, "available": a, "short": short_title(d.title),
+                   "shown": shown_state(scores.get(d.dimension_id, d))}
                   for d, t, a in zip(b.dimensions, parts, available)]
     flags = {f.code: f.message for f in evaluation.flags}
     shown_lines = [{"line": line, "tenths": t, "reason": _reason(line, flags)}
@@ -355,7 +375,7 @@ def _reason(line, flags: dict[str, str]) -> str:
     return reason[:1].upper() + reason[1:]
 
 
-_DIMENSION_ADVICE = re.compile(r"((?:Add|Strengthen) '.+?'): (.+)", re.S)
+_DIMENSION_ADVICE = re.compile(r"((?:Add|Develop|Strengthen) '.+?'): (.+)", re.S)
 
 
 def _split_suggestion(text: str) -> tuple[str, str]:
@@ -385,8 +405,7 @@ def _dimension_details(evaluation: Evaluation) -> list[dict]:
         evidence = marks[d.dimension_id].evidence if d.dimension_id in marks else ()
         lines = {e.text: e.line for e in evidence if e.kind == "point"}
         points = [{"text": p.text, "sentence": p.sentence_index, "line": lines.get(p.text),
-                   "made": ("made" if p.coverage >= POINT_MADE_COVERAGE else "partly made")
-                   if p.sentence_index is not None else "not made"}
+                   "made": _point_made(p, d.touched)}
                   for p in evaluation.points if p.dimension_id == d.dimension_id]
         found = [e for e in evidence if e.kind == "keyword"]
         if not evidence:
@@ -394,6 +413,16 @@ def _dimension_details(evaluation: Evaluation) -> list[dict]:
         out.append({"d": d, "points": points, "found": found,
                     "made": sum(1 for p in points if p["sentence"] is not None)})
     return out
+
+
+def _point_made(point, touched: bool) -> str:
+    """How far a model point is made, in the report's words. In a dimension the answer only
+    touches, a point it partly makes, or echoes too faintly to name a sentence, is "touched"."""
+    if point.sentence_index is not None and point.coverage >= POINT_MADE_COVERAGE:
+        return "made"
+    if touched and point.coverage > 0:
+        return "touched"
+    return "partly made" if point.sentence_index is not None else "not made"
 
 
 class _Term:

@@ -674,7 +674,8 @@ def suggestions(rubric: Rubric, dimensions, structure: StructureReport, length: 
         if dim.state is Coverage.COVERED and dim.score > settings.suggest_covered_below:
             continue
         example = ", ".join(dim.missing_terms[:3])
-        verb = "Add" if dim.state is Coverage.MISSING else "Strengthen"
+        verb = ("Develop" if dim.touched else "Add" if dim.state is Coverage.MISSING
+                else "Strengthen")
         text = f"{verb} '{dim.title}': {dim.advice}"
         if example:
             text += f" (for example: {example})"
