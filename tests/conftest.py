@@ -24,9 +24,12 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first
 
 def pytest_configure(config):
     """Run every test with NLTK's data path pointing at an empty folder: nothing the
-    package does may need downloaded NLTK data."""
+    package does may need downloaded NLTK data. The rubric index cache is a folder of the
+    run's own."""
     empty = Path(tempfile.mkdtemp(prefix="nltk-data-empty-"))
     os.environ["NLTK_DATA"] = str(empty)
+    # the rubric index cache of automatic choice: a fresh folder, never the user's own
+    os.environ["ANSWER_EVALUATOR_CACHE"] = tempfile.mkdtemp(prefix="answer-evaluator-cache-")
     import nltk.data
 
     nltk.data.path[:] = [str(empty)]

@@ -121,12 +121,12 @@ def _single(args, path: Path) -> int:
     catalogue = Catalogue() if given is not None else catalogue_of(args)
 
     def automatic(text: str):
-        from .selection import RubricIndex, usable_rubrics
+        from .selection import RubricIndex
 
-        rubrics, problems = usable_rubrics(catalogue)
+        index, problems = RubricIndex.of_catalogue(catalogue)
         for problem in problems:
             print(f"evaluate: warning: {problem}", file=sys.stderr)
-        return RubricIndex(rubrics).choose(text)
+        return index.choose(text)
 
     try:
         answer, rubric, how = choose_for_answer(

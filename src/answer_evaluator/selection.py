@@ -21,34 +21,87 @@ class RubricChoice:
 
 
 class RubricIndex:
-    """Every rubric of a folder in one TF-IDF space, fitted once, queried per answer."""
+    """Every rubric of a folder in one TF-IDF space, fitted once, queried per answer.
+
+    `RubricIndex(rubrics)` fits it on loaded rubrics (a batch, which needs them all anyway);
+    `RubricIndex.of_catalogue(catalogue)` takes it from the disk cache (index_cache.py) when
+    no rubric file has changed, and then loads only the rubric it chooses."""
 
     def __init__(self, rubrics: list[Rubric]):
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         from .similarity import word_features
 
-        self.rubrics = rubrics
+        self._rubrics = {r.rubric_id: r for r in rubrics}
+        self.ids = tuple(r.rubric_id for r in rubrics)
+        self._load = self._rubrics.__getitem__
         documents = [_document(r) for r in rubrics]
         self.vectorizer = TfidfVectorizer(analyzer=word_features, sublinear_tf=True)
         self.matrix = self.vectorizer.fit_transform(documents)
 
+    @classmethod
+    def of_catalogue(cls, catalogue, *, env=None) -> tuple["RubricIndex", tuple[str, ...]]:
+        """The index of a catalogue.Catalogue's usable rubrics and the problems of those
+        that are not (as `usable_rubrics` gives them), from the cache when it holds them."""
+        from . import index_cache
+
+        key = index_cache.fingerprint(q.path for q in catalogue.questions)
+        cached = index_cache.load(key, env)
+        if cached is not None and cached["ids"]:
+            catalogue.failed.update(cached["failed"])
+            return cls._from_cache(cached, catalogue.load), _problems(catalogue)
+        rubrics, problems = usable_rubrics(catalogue)
+        index = cls(rubrics)
+        index_cache.save(key, ids=index.ids, failed=catalogue.failed,
+                         vocabulary=index.vectorizer.vocabulary_,
+                         idf=index.vectorizer.idf_, matrix=index.matrix, env=env)
+        return index, problems
+
+    @classmethod
+    def _from_cache(cls, cached: dict, load) -> "RubricIndex":
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        from .similarity import word_features
+
+        index = cls.__new__(cls)
+        index._rubrics = {}
+        index.ids = tuple(cached["ids"])
+        index._load = load
+        index.vectorizer = TfidfVectorizer(analyzer=word_features, sublinear_tf=True)
+        index.vectorizer.vocabulary_ = cached["vocabulary"]
+        index.vectorizer.idf_ = cached["idf"]
+        index.matrix = cached["matrix"]
+        return index
+
+    @property
+    def rubrics(self) -> list[Rubric]:
+        """Every rubric of the index, loaded."""
+        return [self.rubric(i) for i in range(len(self.ids))]
+
+    def rubric(self, i: int) -> Rubric:
+        """The i-th rubric of the index (loaded on first use when the index came from the
+        cache)."""
+        rubric_id = self.ids[i]
+        if rubric_id not in self._rubrics:
+            self._rubrics[rubric_id] = self._load(rubric_id)
+        return self._rubrics[rubric_id]
+
     def choose(self, text: str) -> RubricChoice:
-        if len(self.rubrics) == 1:
-            return RubricChoice(self.rubrics[0], 1.0, 1.0, "the only rubric")
+        if len(self.ids) == 1:
+            return RubricChoice(self.rubric(0), 1.0, 1.0, "the only rubric")
         scores = (self.vectorizer.transform([text]) @ self.matrix.T).toarray()[0]
         order = scores.argsort()[::-1]
         best, second = float(scores[order[0]]), float(scores[order[1]])
         if best < MIN_SIMILARITY:
-            names = ", ".join(r.rubric_id for r in self.rubrics)
+            names = ", ".join(self.ids)
             raise RubricChoiceError(
-                f"no rubric fits this answer (best match '{self.rubrics[order[0]].rubric_id}' "
+                f"no rubric fits this answer (best match '{self.ids[order[0]]}' "
                 f"at similarity {best:.2f}); name one with --rubric (available: {names})")
         margin = (best - second) / best if best else 0.0
         sure = "sure" if margin >= 0.5 else "fairly sure" if margin >= 0.25 else "unsure"
         reason = (f"chosen automatically, {sure}: similarity {best:.2f}, next best "
-                  f"'{self.rubrics[order[1]].rubric_id}' {second:.2f}")
-        return RubricChoice(self.rubrics[order[0]], best, margin, reason)
+                  f"'{self.ids[order[1]]}' {second:.2f}")
+        return RubricChoice(self.rubric(int(order[0])), best, margin, reason)
 
 
 def usable_rubrics(catalogue) -> tuple[list[Rubric], tuple[str, ...]]:
@@ -56,7 +109,7 @@ def usable_rubrics(catalogue) -> tuple[list[Rubric], tuple[str, ...]]:
     rubric of its list that fails validation; the files it left out are its `problems`);
     an error only when none loads."""
     rubrics = catalogue.rubrics()
-    problems = tuple(f"{message} (rubric skipped)" for message in catalogue.failed.values())
+    problems = _problems(catalogue)
     if not rubrics:
         where = ", ".join(catalogue.folders) or "no rubric folder"
         every = tuple(catalogue.problems) + problems
@@ -64,6 +117,10 @@ def usable_rubrics(catalogue) -> tuple[list[Rubric], tuple[str, ...]]:
         raise RubricChoiceError(f"no rubric to choose from ({where}): {detail}; name one "
                                 "with --rubric")
     return rubrics, problems
+
+
+def _problems(catalogue) -> tuple[str, ...]:
+    return tuple(f"{message} (rubric skipped)" for message in catalogue.failed.values())
 
 
 def choose_rubric(text: str, folder: Path | str | None = None, *,
@@ -77,9 +134,8 @@ def choose_rubric(text: str, folder: Path | str | None = None, *,
         from .catalogue import Catalogue
 
         catalogue = Catalogue.discover([folder] if folder is not None else [])
-    rubrics, problems = usable_rubrics(catalogue)
-    return replace(RubricIndex(rubrics).choose(text),
-                   problems=tuple(catalogue.problems) + problems)
+    index, problems = RubricIndex.of_catalogue(catalogue)
+    return replace(index.choose(text), problems=tuple(catalogue.problems) + problems)
 
 
 def _document(rubric: Rubric) -> str:
