@@ -5,6 +5,8 @@
 
 Prints
   (a) the cold-start wall time of `evaluate` on one sample (a subprocess, median of --repeat),
+  (a2) the same for an answer that names no rubric, chosen automatically among the library's
+      rubrics, with the rubric index from its disk cache and without the cache,
   (b) the same for a bare `python -c` that imports the libraries it needs (the floor),
   (c) answers per second for a batch of N synthetic answers with --jobs 1 and with every
       core, HTML reports, results.csv/json and index.html included: measured on the whole
@@ -208,6 +210,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"    the floor ending as evaluate does (gc.freeze() before exit, which spares "
               f"Python's last garbage collections): {floor_frozen:.3f} s; (a) is "
               f"{cold / floor_frozen:.2f}x that")
+
+        # an answer that names no rubric: chosen automatically among the library's rubrics,
+        # with the rubric index taken from its disk cache (index_cache.py) and fitted afresh
+        loose = work / "loose-answer.txt"
+        shutil.copyfile(sample, loose)
+        cache = work / "index-cache"
+        chosen = [*evaluate_command(), str(loose), "--out", str(work / "loose.html"),
+                  "--force"]
+        wall_time(["env", f"ANSWER_EVALUATOR_CACHE={cache}", *chosen], work)   # fills it
+        cached, uncached = median_times(
+            [["env", f"ANSWER_EVALUATOR_CACHE={cache}", *chosen],
+             ["env", "ANSWER_EVALUATOR_CACHE=off", *chosen]], args.repeat, work)
+        print(f"(a2) cold evaluate of an answer that names no rubric (chosen among the "
+              f"library's): {cached:.3f} s with the rubric index cached, {uncached:.3f} s "
+              f"without the cache (medians of {args.repeat})")
 
         answers = work / "answers"
         build_answers(answers, args.n)
