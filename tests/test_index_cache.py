@@ -62,13 +62,13 @@ def test_a_cached_index_chooses_as_a_fresh_one_and_loads_only_its_choice(folder,
 
 def test_an_edited_added_or_broken_rubric_refits_the_index(folder, env):
     RubricIndex.of_catalogue(catalogue(folder), env=env)
-    key = index_cache.fingerprint(q.path for q in catalogue(folder).questions)
+    key = index_cache.fingerprint([q.path for q in catalogue(folder).questions])
     edited = folder / "my-anti-defection-law.toml"
     text = edited.read_text(encoding="utf-8")
     edited.write_text(text.replace('question = "', 'question = "Zanzibar aside, ', 1),
                       encoding="utf-8")
     os.utime(edited, ns=(1, 1))                     # even with an older time stamp
-    assert index_cache.fingerprint(q.path for q in catalogue(folder).questions) != key
+    assert index_cache.fingerprint([q.path for q in catalogue(folder).questions]) != key
     index, _ = RubricIndex.of_catalogue(catalogue(folder), env=env)
     assert "zanzibar" in index.vectorizer.vocabulary_
     scores = (index.vectorizer.transform(["Zanzibar"]) @ index.matrix.T).toarray()[0]

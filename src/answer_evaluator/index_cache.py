@@ -37,9 +37,12 @@ def cache_dir(env: Mapping[str, str] | None = None) -> Path | None:
     return Path(base) / "answer-evaluator"
 
 
-def fingerprint(paths) -> str:
-    """A digest of the rubric files `paths` (in order) and of this package's code."""
+def fingerprint(paths, extra=()) -> str:
+    """A digest of the rubric files `paths` (in order), the strings `extra` and this
+    package's code."""
     digest = hashlib.sha256(FORMAT.encode())
+    for text in extra:
+        digest.update(f"{text}\0".encode())
     package = Path(__file__).resolve().parent
     for source in sorted(package.rglob("*.py")):
         _stamp(digest, source, source.relative_to(package).as_posix())

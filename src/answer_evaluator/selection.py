@@ -28,16 +28,11 @@ class RubricIndex:
     no rubric file has changed, and then loads only the rubric it chooses."""
 
     def __init__(self, rubrics: list[Rubric]):
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
-        from .similarity import word_features
-
         self._rubrics = {r.rubric_id: r for r in rubrics}
         self.ids = tuple(r.rubric_id for r in rubrics)
         self._load = self._rubrics.__getitem__
-        documents = [_document(r) for r in rubrics]
-        self.vectorizer = TfidfVectorizer(analyzer=word_features, sublinear_tf=True)
-        self.matrix = self.vectorizer.fit_transform(documents)
+        self.vectorizer = _vectorizer()
+        self.matrix = self.vectorizer.fit_transform([_document(r) for r in rubrics])
 
     @classmethod
     def of_catalogue(cls, catalogue, *, env=None) -> tuple["RubricIndex", tuple[str, ...]]:
@@ -45,7 +40,9 @@ class RubricIndex:
         that are not (as `usable_rubrics` gives them), from the cache when it holds them."""
         from . import index_cache
 
-        key = index_cache.fingerprint(q.path for q in catalogue.questions)
+        # the folders as named too: the problems' messages name files by them
+        key = index_cache.fingerprint([q.path for q in catalogue.questions],
+                                      extra=catalogue.folders)
         cached = index_cache.load(key, env)
         if cached is not None and cached["ids"]:
             catalogue.failed.update(cached["failed"])
@@ -59,15 +56,11 @@ class RubricIndex:
 
     @classmethod
     def _from_cache(cls, cached: dict, load) -> "RubricIndex":
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
-        from .similarity import word_features
-
         index = cls.__new__(cls)
         index._rubrics = {}
         index.ids = tuple(cached["ids"])
         index._load = load
-        index.vectorizer = TfidfVectorizer(analyzer=word_features, sublinear_tf=True)
+        index.vectorizer = _vectorizer()
         index.vectorizer.vocabulary_ = cached["vocabulary"]
         index.vectorizer.idf_ = cached["idf"]
         index.matrix = cached["matrix"]
@@ -117,6 +110,15 @@ def usable_rubrics(catalogue) -> tuple[list[Rubric], tuple[str, ...]]:
         raise RubricChoiceError(f"no rubric to choose from ({where}): {detail}; name one "
                                 "with --rubric")
     return rubrics, problems
+
+
+def _vectorizer():
+    """The TF-IDF space of the index, unfitted."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from .similarity import word_features
+
+    return TfidfVectorizer(analyzer=word_features, sublinear_tf=True)
 
 
 def _problems(catalogue) -> tuple[str, ...]:
