@@ -199,3 +199,16 @@ def test_the_first_line_wins_over_evaluate_toml_and_bad_configs_fail_cleanly(tmp
     only_line.write_text("Rubric: india-japan-partnership\n")
     status, _, err = run_cli([only_line, "--no-report"], capsys)
     assert status == 1 and "only a 'Rubric:' line" in err
+
+
+def test_the_summary_says_a_warning_that_is_also_the_first_advice_once(workdir, capsys):
+    """The terminal lines do not repeat themselves: a too-short answer's length warning is
+    its first thing to do, and is printed as that alone."""
+    status, out, err = run_cli([SAMPLES / "anti-defection-law" / "weak.txt"], capsys)
+    assert status == 0, err
+    first = next(line for line in out.splitlines() if "first thing to do:" in line)
+    advice = first.split("first thing to do: ", 1)[1]
+    assert advice.startswith("Too short")
+    assert sum(advice in line for line in out.splitlines()) == 1
+    assert "(only touched)" in out          # a missing dimension the answer touches
+

@@ -223,9 +223,11 @@ def summary(evaluation, path: Path, report_path: Path | None, *,
         f"  partly covered: {names(Coverage.PARTLY)}",
         f"  missing: {names(Coverage.MISSING)}",
     ]
-    lines += [f"  flag: {f.message}" for f in evaluation.flags]
-    if evaluation.suggestions:
-        lines.append(f"  first thing to do: {evaluation.suggestions[0].text}")
+    first = evaluation.suggestions[0].text if evaluation.suggestions else None
+    # a flag that is also the first thing to do is said once, as the thing to do
+    lines += [f"  flag: {f.message}" for f in evaluation.flags if f.message != first]
+    if first is not None:
+        lines.append(f"  first thing to do: {first}")
     step = evaluation.breakdown.calibration if evaluation.breakdown is not None else None
     if step is not None:
         lines.append(f"  calibration: {calibration or step.name}: formula "
