@@ -130,3 +130,14 @@ def test_the_cache_lives_in_the_user_cache_folder_and_keeps_a_few_indexes(tmp_pa
     assert len(kept) == index_cache.KEEP and "k0" not in kept
     assert len(list((tmp_path / "c").glob("*.npz"))) == index_cache.KEEP
     assert not list((tmp_path / "c").glob(".*"))                 # no temporary files left
+
+
+def test_no_home_folder_means_no_cache(folder, monkeypatch):
+    def no_home():
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    assert index_cache.cache_dir({}) is None
+    index, _ = RubricIndex.of_catalogue(catalogue(folder), env={})
+    assert index.choose(ANSWER).rubric == fresh_choice(folder).rubric
+

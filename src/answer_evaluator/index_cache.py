@@ -33,7 +33,12 @@ def cache_dir(env: Mapping[str, str] | None = None) -> Path | None:
     given = env.get(ENV)
     if given is not None:
         return None if given.strip().lower() in OFF or not given.strip() else Path(given)
-    base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    base = env.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except (RuntimeError, KeyError, OSError):     # no home folder: no cache
+            return None
     return Path(base) / "answer-evaluator"
 
 
