@@ -10,12 +10,13 @@ import math
 import os
 import re
 import secrets
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
 from markupsafe import Markup
 
-from .models import Coverage, Evaluation, SentenceFeedback
+from .models import Coverage, DimensionScore, Evaluation, SentenceFeedback
 
 
 @lru_cache(maxsize=1)
@@ -149,12 +150,15 @@ _STATES = {Coverage.COVERED: ("covered", "✓", "covered"),
            Coverage.MISSING: ("missing", "✗", "missing")}
 #: a missing dimension the answer touches (`DimensionScore.touched`) is shown apart
 TOUCHED = ("missing touched", "◔", "only touched")
+#: the states the report shows, in the tally's order, with the tally's word for each
+_TALLY = ((_STATES[Coverage.COVERED], "covered"), (_STATES[Coverage.PARTLY], "partly"),
+          (TOUCHED, "touched"), (_STATES[Coverage.MISSING], "missing"))
 
 
-def shown_state(d) -> tuple[str, str, str]:
+def shown_state(d: DimensionScore) -> tuple[str, str, str]:
     """(class, symbol, words) of a dimension as the report shows it: its coverage state, or
     "only touched" for a missing dimension the answer touches."""
-    return TOUCHED if getattr(d, "touched", False) else _STATES[d.state]
+    return TOUCHED if d.touched else _STATES[d.state]
 
 
 def _sentence_markup(s: SentenceFeedback, colours: dict[str, str],
@@ -222,11 +226,8 @@ def tally(evaluation: Evaluation) -> str:
     """The line over the breakdown's dimensions: how many are in each state the report shows
     ("✓ 2 covered · ◔ 1 touched · ✗ 3 missing"; states no dimension is in are left out, so
     the line fits a phone's width), then how the marks count them (`scheme_note`)."""
-    shown = [shown_state(d) for d in evaluation.dimensions]
-    parts = [f"{symbol} {sum(s[1] == symbol for s in shown)} {word}"
-             for symbol, word in (("✓", "covered"), ("◐", "partly"), (TOUCHED[1], "touched"),
-                                  ("✗", "missing"))
-             if any(s[1] == symbol for s in shown)]
+    shown = Counter(shown_state(d) for d in evaluation.dimensions)
+    parts = [f"{state[1]} {shown[state]} {word}" for state, word in _TALLY if shown[state]]
     note = scheme_note(evaluation)
     return "Dimensions: " + " · ".join(parts + ([note] if note else []))
 
@@ -302,7 +303,7 @@ def breakdown_view(evaluation: Evaluation) -> dict | None:
     parts = [full[i] if i in full else next(share) for i in range(len(values))]
     scores = {d.dimension_id: d for d in evaluation.dimensions}
     dimensions = [{"d": d, "tenths": t, "available": a, "short": short_title(d.title),
-                   "shown": shown_state(scores.get(d.dimension_id, d))}
+                   "shown": shown_state(scores[d.dimension_id])}
                   for d, t, a in zip(b.dimensions, parts, available)]
     flags = {f.code: f.message for f in evaluation.flags}
     shown_lines = [{"line": line, "tenths": t, "reason": _reason(line, flags)}
