@@ -256,3 +256,31 @@ def test_a_one_letter_prefix_written_with_a_hyphen_meets_the_closed_keyword():
     assert [(t, w) for _, t, w, _ in matched(rubric, "The m-RNA leaves.")] == [("mRNA", "m RNA")]
     assert [(t, w) for _, t, w, _ in matched(rubric, "The t-RNA reads a-codon.")] == [
         ("codon", "codon")]
+
+
+DERIVED = rubric_with(("nationalism", []), ("centralisation", []), ("criticism", []),
+                      ("measurable targets", []), ("local", []), ("accountability", []))
+
+
+@pytest.mark.parametrize("text", [
+    "It was the first nation built on democratic values.",     # nation / nationalism
+    "Members of both the central and state governments sit on it.",
+    "It came at a critical juncture.",                          # critical / criticism
+    "Measures targets the poor.",                               # measures / measurable
+    "Firms localise their products.",                           # localise / local
+    "The account was closed.",                                  # account / accountability
+])
+def test_a_word_of_another_derivation_does_not_meet_the_keyword(text):
+    assert matched(DERIVED, text) == [], text
+
+
+@pytest.mark.parametrize("text, term", [
+    ("Nationalism grew and nationalisms spread.", "nationalism"),
+    ("Power was centralised.", "centralisation"),
+    ("Centralization of power.", "centralisation"),
+    ("The criticisms were sharp.", "criticism"),
+    ("Local bodies and localities.", "local"),
+    ("Officers are accountable.", "accountability"),
+])
+def test_inflections_of_a_derived_keyword_still_meet_it(text, term):
+    assert {t for _, t, _, _ in matched(DERIVED, text)} == {term}, text

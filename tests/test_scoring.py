@@ -346,3 +346,39 @@ def test_a_dimension_named_by_its_keyword_is_partly_covered_whatever_its_score()
     unnamed = evaluate_answer("Farmers in the valley often talk about the weather when they "
                               "plan the coming season and their markets.", rubric)
     assert unnamed.dimensions[0].state is Coverage.MISSING
+
+
+def _length_factor(words: int, limit: int = 100, settings=None) -> float:
+    import numpy as np
+
+    from answer_evaluator.rubric import parse_rubric
+    from answer_evaluator.scoring import SentenceWeights, check_length
+    from answer_evaluator.settings import DEFAULT_SETTINGS
+    from answer_evaluator.text import analyse
+
+    rubric = parse_rubric(f'id = "t"\nquestion = "Discuss it."\ndirective = "discuss"\n'
+                          f'word_limit = {limit}\nmax_marks = 10\n[[dimensions]]\nid = "d"\n'
+                          'title = "d"\nadvice = "Add it."\n  [[dimensions.keywords]]\n'
+                          '  term = "point"\n  [[dimensions.points]]\n'
+                          '  text = "A point."\n')
+    text = analyse(" ".join(f"Word{i} counts here." for i in range(words // 3)))
+    weights = SentenceWeights(np.ones(len(text.sentences)), ((),) * len(text.sentences))
+    return check_length(text, rubric, weights, settings or DEFAULT_SETTINGS).factor
+
+
+def test_a_modest_excess_costs_little_and_a_gross_one_much():
+    """Published model answers run to 150-180% of the limit: that costs about a tenth of the
+    marks, twice the limit about a third, and the cost grows faster than the excess."""
+    at = {ratio: _length_factor(ratio) for ratio in (105, 150, 162, 180, 201, 300)}
+    assert at[105] == 1.0
+    assert 0.9 <= at[150] < 0.97 and 0.85 <= at[162] < 0.93
+    assert 0.75 <= at[180] < 0.85 and 0.6 <= at[201] < 0.72
+    assert at[300] == pytest.approx(0.4)             # the floor
+    assert (1 - at[201]) > 2 * (1 - at[150])         # not in proportion
+
+
+def test_short_answer_settings_keep_a_proportional_mild_excess_cost():
+    from answer_evaluator.settings import SHORT_ANSWER_SETTINGS
+
+    assert _length_factor(201, settings=SHORT_ANSWER_SETTINGS) == pytest.approx(
+        1 - 0.15 * (2.01 - 1.1), abs=0.01)

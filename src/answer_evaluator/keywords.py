@@ -8,6 +8,9 @@ How a form and an answer meet (docs/rubric-format.md, "How keywords match"):
   "Rs.", "INR", "USD") or after it ("rupees", "dollars") is dropped, and a magnitude written
   onto a number is spelt out ("$17.7B" -> "17.7 billion", "5cr" -> "5 crore");
 - a hyphenated compound meets the closed one ("semi-conductor" / "semiconductor");
+- a word the stemmer cut back from "-ism", "-ise"/"-isation" or "-able" keeps that ending in
+  its key (`word_key`): stems alone would make "nation" meet "nationalism", "central" meet
+  "centralisation" and "measures" meet "measurable";
 - an answer word that matched nothing exactly may still meet a keyword word as a compound
   ("photolithography" holds "lithography") or with one slipped letter ("goverment"); such
   hits carry `fuzzy=True`. Short words, numbers, acronyms and case-sensitive groups never
@@ -118,6 +121,30 @@ class _Keys:
         self.wide[j] = (self.start(j), end)
 
 
+#: Derivational endings that make a word of another meaning on the same stem, each with the
+#: tag its key keeps ("nationalism" -> "nation#ism"). Inflections are not among them:
+#: "centralised" and "centralisation" share "central#ise".
+_DERIVED_ENDINGS = (
+    ("ism", re.compile(r"isms?$")),
+    ("ise", re.compile(r"(?:is|iz)(?:e|es|ed|ing|ation|ations)$")),
+    ("able", re.compile(r"[ai]b(?:le|ly|ility|ilities)$")),
+)
+
+
+def word_key(word: str, key: str) -> str:
+    """A word's key for keyword matching: its stem `key`, tagged with a derivational ending
+    when the stemmer cut that ending off ("criticism" -> "critic#ism", so it no longer meets
+    "critical"; "exercise" keeps its stem "exercis" and needs no tag)."""
+    if not key[:1].isalpha():
+        return key
+    lowered = word.lower()
+    for tag, ending in _DERIVED_ENDINGS:
+        found = ending.search(lowered)
+        if found and len(key) <= found.start() + 1:
+            return f"{key}#{tag}"
+    return key
+
+
 def _number_keys(word: str, key: str) -> tuple[str, ...]:
     """The keys of one number token (already `normalise_number`-ed as `key`)."""
     split = _NUMBER.fullmatch(key)
@@ -170,7 +197,7 @@ def form_keys(form: str, case_sensitive: bool = False) -> tuple[str, ...]:
     words = tokenize(form)[0]
     if case_sensitive:
         return tuple(words)
-    return tuple(_to_keys(words, tuple(stem(w) for w in words)).keys)
+    return tuple(_to_keys(words, tuple(word_key(w, stem(w)) for w in words)).keys)
 
 
 def _hyphen_joined(form: str) -> str | None:
@@ -258,7 +285,7 @@ class KeywordMatcher:
                         if sensitive:
                             keys = tuple(words)
                         else:
-                            stems = tuple(stem(w) for w in words)
+                            stems = tuple(word_key(w, stem(w)) for w in words)
                             keys = tuple(_to_keys(words, stems).keys)
                             for word, key in zip(words, stems):
                                 if word.isalpha():
@@ -367,7 +394,8 @@ class KeywordMatcher:
             return None
         if sentence.text[spans[i][1]] != "-" or not words[i + 1].isalpha():
             return None
-        joined = stem(words[i] + words[i + 1].lower())
+        word = words[i] + words[i + 1].lower()
+        joined = word_key(word, stem(word))
         return joined if joined in self._vocabulary else None
 
     def _keys(self, sentence: Sentence) -> _Keys:
@@ -384,7 +412,7 @@ class KeywordMatcher:
                 continue
             info = cache.get(word)
             if info is None:
-                info = self._word(word, stems[i])
+                info = self._word(word, word_key(word, stems[i]))
             if not info:
                 continue
             if info.__class__ is str:             # the common case: a keyword word

@@ -460,7 +460,9 @@ def check_length(text: AnalysedText, rubric: Rubric, weights: SentenceWeights,
 
     The factor on the marks follows the word limit's role: "none" never costs marks,
     "soft" costs `soft_length_deduction` outside the tolerance, "strict" costs in proportion
-    to the shortfall or excess (down to `min_length_factor`)."""
+    to the shortfall and to a power of the excess (`over_exponent`: by default its square,
+    so 160% of the limit costs 10% and twice the limit a third), never below
+    `min_length_factor`."""
     words = text.word_count
     counted = sum(s.word_count for s in text.sentences if weights.weight[s.index] > 0)
     limit = rubric.word_limit
@@ -471,7 +473,7 @@ def check_length(text: AnalysedText, rubric: Rubric, weights: SentenceWeights,
         verdict = (f"Too short: {counted} counted words against a limit of {limit}; an answer "
                    f"this short cannot develop the dimensions the question needs.")
     elif ratio > 1 + tolerance:
-        factor = 1 - settings.over_penalty * (ratio - 1 - tolerance)
+        factor = 1 - settings.over_penalty * (ratio - 1 - tolerance) ** settings.over_exponent
         verdict = (f"Over the limit: {counted} words against {limit} ({ratio:.0%}); in the "
                    "exam the space runs out and examiners mark down answers that ignore the "
                    "limit. Cut to the strongest points.")

@@ -60,7 +60,8 @@ class Settings:
     # length
     length_tolerance: float = setting(0.1, 0.0, 1.0, "within +-this share of the limit costs nothing")
     under_penalty: float = setting(0.8, 0.0, 2.0, "strict word limit: marks lost per unit of shortfall beyond tolerance")
-    over_penalty: float = setting(0.6, 0.0, 2.0, "strict word limit: marks lost per unit of excess beyond tolerance")
+    over_penalty: float = setting(0.4, 0.0, 2.0, "strict word limit: marks lost per unit of excess beyond tolerance (raised to over_exponent)")
+    over_exponent: float = setting(2.0, 1.0, 3.0, "strict word limit: power of the excess (2: a modest excess costs little, twice the limit much; 1: in proportion)")
     min_length_factor: float = setting(0.4, 0.0, 1.0, "strict word limit: the length factor never goes below this")
     soft_length_deduction: float = setting(0.05, 0.0, 0.5, "soft word limit: share of the marks lost outside the tolerance")
     # calibration
@@ -173,7 +174,7 @@ SHORT_ANSWER_CHANGES: dict[str, float] = {
     "strictness": 1.0,
     "full_sentence_words": 3, "fragment_words": 2,
     "off_subject_floor": 1.0,
-    "under_penalty": 0.0, "over_penalty": 0.15, "min_length_factor": 0.6,
+    "under_penalty": 0.0, "over_penalty": 0.15, "over_exponent": 1.0, "min_length_factor": 0.6,
     "point_target": 1.0,
     "question_copy_at": 0.9,
     # one or two model points are a coarse measure of content, so human markers' marks run
