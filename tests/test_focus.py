@@ -72,6 +72,26 @@ def test_recommendations_are_obligations_imperatives_or_under_a_way_forward_head
     assert forward_sentences(text)[1] and not forward_sentences(text)[0]
 
 
+def test_a_way_forward_heading_covers_what_follows_up_to_the_next_heading():
+    text = analyse("Background\n\nThe Quad was revived in 2017.\n\nWay out\n\n"
+                   "A secretariat in Delhi.\n\nResilient supply chains for minerals.\n\n"
+                   "Record so far\n\nThe Malabar exercise grew in 2020.\n\nIt ends here.")
+    flags = recommendations(text)
+    by_text = {s.text: bool(flags[s.index]) for s in text.sentences if s.kind != "heading"}
+    assert by_text == {"The Quad was revived in 2017.": False,
+                       "A secretariat in Delhi.": True,
+                       "Resilient supply chains for minerals.": True,
+                       "The Malabar exercise grew in 2020.": False,
+                       "It ends here.": False}
+
+
+def test_a_bullet_opening_with_the_ing_form_of_an_imperative_recommends():
+    text = analyse("- Strengthening the intelligence grid.\n- Providing funds to states.\n"
+                   "- Setting up a secretariat.\n- Being a democracy helps.\n\n"
+                   "Providing loans since 1958, Japan built the metro.")
+    assert [bool(f) for f in recommendations(text)] == [True, True, True, False, False]
+
+
 def test_a_vague_recommendation_touches_the_way_forward_but_a_past_fact_does_not():
     base = ("The Quad of India, Japan, Australia and the United States began after the 2004 "
             "tsunami. The Malabar exercise now includes all four navies and builds maritime "

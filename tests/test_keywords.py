@@ -284,3 +284,10 @@ def test_a_word_of_another_derivation_does_not_meet_the_keyword(text):
 ])
 def test_inflections_of_a_derived_keyword_still_meet_it(text, term):
     assert {t for _, t, _, _ in matched(DERIVED, text)} == {term}, text
+
+
+def test_a_two_word_keyword_meets_its_compound_written_as_one():
+    rubric = rubric_with(("health care", []), ("work force", []))
+    assert [t for _, t, _, _ in matched(rubric, "Healthcare and the workforce grew.")] == [
+        "health care", "work force"]
+    assert [t for _, t, _, _ in matched(rubric, "Health care grew.")] == ["health care"]

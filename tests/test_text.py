@@ -34,6 +34,28 @@ def test_bullets_numbered_lists_and_headings_are_their_own_units():
     assert analysed.sentences[-1].text == "In conclusion, ties will grow."
 
 
+def test_a_short_line_standing_alone_is_a_heading_unless_it_ends_the_answer():
+    text = ("Introduction\n\nThe court struck the Act down in 2015.\n\nWay Forward\n\n"
+            "A new memorandum of procedure should be agreed.\n\nThe collegium stays")
+    kinds = [(s.kind, s.text) for s in analyse(text).sentences]
+    assert kinds == [("heading", "Introduction"),
+                     ("sentence", "The court struck the Act down in 2015."),
+                     ("heading", "Way Forward"),
+                     ("sentence", "A new memorandum of procedure should be agreed."),
+                     ("sentence", "The collegium stays")]
+
+
+def test_a_table_written_with_pipes_gives_a_bullet_per_row():
+    text = ("Features:\n| Style | Region | Tower |\n|---|:---:|---|\n"
+            "| Nagara | North India | Shikhara |\n| Dravida | South India | Vimana |\n\n"
+            "Both styles met in the Deccan.")
+    kinds = [(s.kind, s.text) for s in analyse(text).sentences]
+    assert kinds == [("heading", "Features"), ("heading", "Style; Region; Tower"),
+                     ("bullet", "Nagara; North India; Shikhara"),
+                     ("bullet", "Dravida; South India; Vimana"),
+                     ("sentence", "Both styles met in the Deccan.")]
+
+
 def test_word_count_is_an_examiners_count():
     assert count_words("Indo-Pacific ties, 2+2 talks and $17.7B trade - growing!") == 8
     text = "- Quad\n- FOIP and SCRI\n\n1. The bullet train."

@@ -3,7 +3,8 @@
 Two rules that real answers needed (issue: "Finding each point in a real answer"):
 - a forward-looking dimension (way forward, recommendations) is credited only by sentences
   that look forward: a recommendation, a modal of obligation or intent, a sentence under a
-  "Way forward" heading, or a bullet that opens with an imperative verb; past facts ("CEPA of
+  "Way forward" heading (up to the next heading), a sentence that opens with an imperative
+  verb or a bullet with its -ing form ("Strengthening ..."); past facts ("CEPA of
   2011 reduced tariffs") do not credit it;
 - a sentence that makes one dimension's point strongly does not also credit an unrelated
   dimension weakly: its similarity to a dimension much weaker than its best is set aside;
@@ -36,33 +37,50 @@ encourage provide use make bring raise cut revive reform address empower streaml
 boost widen upgrade integrate institutionalise institutionalize leverage pursue resolve
 restore review revise rationalise rationalize introduce extend scale align support fix fund
 train protect secure diversify coordinate implement enforce simplify digitise digitize
-harmonise harmonize amend""".split())
+harmonise harmonize amend launch deploy modernise modernize incentivise incentivize
+regulate monitor decentralise decentralize devolve prioritise prioritize curb tackle""".split())
 #: Words that make a forward-looking sentence a recommendation (what should be done).
 RECOMMENDING_WORDS = frozenset("""should must need needs needed ought recommend recommends
 recommended recommendation recommendations suggest suggests suggested necessary
 essential""".split())
-_FORWARD_HEADING = re.compile(r"way forward|the road ahead|recommendation|suggestion|"
-                              r"reforms|course of action|"
-                              r"measures? (?:needed|required)|what (?:should|must|needs to) be done|"
+_FORWARD_HEADING = re.compile(r"way forward|way out|way ahead|the road ahead|recommendation|"
+                              r"suggestion|suggested|reforms|course of action|remed(?:y|ies)|"
+                              r"solutions?|(?:measures?|steps?|strateg(?:y|ies)) "
+                              r"(?:needed|required|to|for)|"
+                              r"what (?:should|must|needs to|can) be done|"
                               r"conclusion|going forward|future", re.IGNORECASE)
+
+
+def _imperative(word: str, *, bullet: bool) -> bool:
+    """Does a sentence opening with `word` (lower case) recommend, as an imperative
+    ("Expand CEPA") or, in a bullet, as the -ing form of one ("Strengthening intelligence",
+    "Providing funds")?"""
+    if word in IMPERATIVE_VERBS:
+        return True
+    if not (bullet and word.endswith("ing") and len(word) > 5):
+        return False
+    base = word[:-3]
+    return (base in IMPERATIVE_VERBS or base + "e" in IMPERATIVE_VERBS
+            or (base[-1:] == base[-2:-1] and base[:-1] in IMPERATIVE_VERBS))
 
 
 def _forward_sentences(text: AnalysedText, words: frozenset[str], *,
                        headings: bool) -> np.ndarray:
     """True for each sentence that has one of `words`, opens with an imperative verb or sits
-    under a heading that names the way forward (and, with `headings`, for that heading)."""
+    under a heading that names the way forward, up to the next heading (and, with
+    `headings`, for that heading)."""
     flags = np.zeros(len(text.sentences), dtype=bool)
-    under_heading = -1            # paragraph whose heading names the way forward
+    under_heading = False
     for sentence in text.sentences:
         if sentence.kind == "heading":
-            if _FORWARD_HEADING.search(sentence.text):
-                under_heading = sentence.paragraph
-                flags[sentence.index] = headings
+            under_heading = bool(_FORWARD_HEADING.search(sentence.text))
+            flags[sentence.index] = headings and under_heading
             continue
         lowered = [w.lower() for w in sentence.words]
         opener = lowered[0] if lowered else ""
-        flags[sentence.index] = bool(words.intersection(lowered) or opener in IMPERATIVE_VERBS
-                                     or sentence.paragraph == under_heading)
+        flags[sentence.index] = bool(
+            words.intersection(lowered) or under_heading
+            or _imperative(opener, bullet=sentence.kind == "bullet"))
     return flags
 
 

@@ -7,7 +7,8 @@ How a form and an answer meet (docs/rubric-format.md, "How keywords match"):
   ("₹76,000" -> "76000", text.normalise_number), a currency word before a number ("Rs",
   "Rs.", "INR", "USD") or after it ("rupees", "dollars") is dropped, and a magnitude written
   onto a number is spelt out ("$17.7B" -> "17.7 billion", "5cr" -> "5 crore");
-- a hyphenated compound meets the closed one ("semi-conductor" / "semiconductor");
+- a hyphenated compound meets the closed one ("semi-conductor" / "semiconductor"), and a form
+  of two words the compound written as one ("health care" / "healthcare");
 - a word the stemmer cut back from "-ism", "-ise"/"-isation" or "-able" keeps that ending in
   its key (`word_key`): stems alone would make "nation" meet "nationalism", "central" meet
   "centralisation" and "measures" meet "measurable";
@@ -201,8 +202,11 @@ def form_keys(form: str, case_sensitive: bool = False) -> tuple[str, ...]:
 
 
 def _hyphen_joined(form: str) -> str | None:
-    """The closed compound of a hyphenated form ("semi-conductor" -> "semiconductor")."""
+    """The closed compound of a hyphenated form ("semi-conductor" -> "semiconductor") or of
+    two words of three letters or more ("health care" -> "healthcare")."""
     joined = re.sub(r"(?<=[^\W\d_])-(?=[^\W\d_])", "", form)
+    if joined == form and re.fullmatch(r"[^\W\d_]{3,} [^\W\d_]{3,}", form.strip()):
+        joined = form.strip().replace(" ", "")
     return joined if joined != form else None
 
 

@@ -27,6 +27,9 @@ _WORD = re.compile(
 )
 _BULLET = re.compile(r"^\s*(?:[-*+>\u2022]|\(?\d{1,2}[.)]|\(?[a-zA-Z][.)]|\(?[ivxIVX]{1,4}[.)])\s+")
 _TERMINAL = (".", "?", "!", ":", ";", '"', "'", ")")
+#: A row of a table written with pipes, and the row that separates its header.
+_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_TABLE_SEPARATOR = re.compile(r"^\s*\|?[\s:|-]*-[\s:|-]*\|?\s*$")
 
 
 #: Function words the code needs beyond scikit-learn's list: auxiliaries, adverbs and a
@@ -190,8 +193,13 @@ def split_sentences(text: str) -> list[str]:
     return [s.strip() for s in _sentence_splitter().tokenize(text) if s.strip()]
 
 
-def split_blocks(paragraph: str) -> list[tuple[str, str]]:
-    """(kind, text) blocks of one paragraph: bullets, headings, and runs of prose lines."""
+def split_blocks(paragraph: str, *, last: bool = True) -> list[tuple[str, str]]:
+    """(kind, text) blocks of one paragraph: bullets, headings, and runs of prose lines.
+
+    A short line standing alone as a paragraph that is not the answer's `last` one is a
+    heading ("Introduction", "Way Forward" between blank lines). A table written with pipes
+    gives a bullet per row ("| Nagara | North India | Shikhara |"), its header row a heading;
+    separator rows ("|---|---|") are dropped."""
     lines = [line for line in paragraph.split("\n") if line.strip()]
     blocks: list[tuple[str, str]] = []
     prose: list[str] = []
@@ -201,12 +209,20 @@ def split_blocks(paragraph: str) -> list[tuple[str, str]]:
             blocks.append(("sentence", " ".join(prose)))
             prose.clear()
 
+    alone = len(lines) == 1 and not last
     for i, line in enumerate(lines):
         marker = _BULLET.match(line)
-        if marker and len(line) > marker.end():
+        if _TABLE_ROW.match(line):
+            flush()
+            if not _TABLE_SEPARATOR.match(line):
+                cells = [c.strip() for c in line.strip().strip("|").split("|") if c.strip()]
+                header = i + 1 < len(lines) and bool(_TABLE_SEPARATOR.match(lines[i + 1]))
+                if cells:
+                    blocks.append(("heading" if header else "bullet", "; ".join(cells)))
+        elif marker and len(line) > marker.end():
             flush()
             blocks.append(("bullet", line[marker.end():].strip()))
-        elif _is_heading(line, is_last=i == len(lines) - 1):
+        elif _is_heading(line, is_last=i == len(lines) - 1 and not alone):
             flush()
             blocks.append(("heading", line.strip().rstrip(":").strip()))
         elif blocks and blocks[-1][0] == "bullet" and not prose and not _ends_sentence(blocks[-1][1]):
@@ -222,7 +238,7 @@ def analyse(text: str) -> AnalysedText:
     sentences: list[Sentence] = []
     paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
     for p_index, paragraph in enumerate(paragraphs):
-        for kind, block in split_blocks(paragraph):
+        for kind, block in split_blocks(paragraph, last=p_index == len(paragraphs) - 1):
             pieces = [block] if kind == "heading" else split_sentences(block)
             for piece in pieces:
                 words, spans = tokenize(piece)
