@@ -128,3 +128,53 @@ def test_forward_looking_titles():
     assert not is_forward_looking("land-reforms", "Land reforms after independence")
     assert not is_forward_looking("economy", "Economic ties")
 
+
+
+NAMED = '''\
+id = "named-test"
+question = "Discuss the working of the GST Council."
+directive = "discuss"
+word_limit = 150
+max_marks = 10
+
+[[dimensions]]
+id = "challenges"
+title = "Challenges to federalism"
+advice = "Name the strains: centralisation, compensation, voting weights."
+  [[dimensions.keywords]]
+  term = "centralisation"
+  weight = 0.5
+  [[dimensions.keywords]]
+  term = "compensation cess"
+  [[dimensions.keywords]]
+  term = "voting weight"
+  [[dimensions.keywords]]
+  term = "fiscal autonomy"
+  [[dimensions.keywords]]
+  term = "dispute resolution"
+  [[dimensions.keywords]]
+  term = "Mohit Minerals"
+  [[dimensions.points]]
+  text = "The Centre's one-third vote and the end of compensation strain fiscal federalism."
+
+[[dimensions]]
+id = "design"
+title = "Design of the Council"
+advice = "Describe Article 279A and its members."
+  [[dimensions.keywords]]
+  term = "Article 279A"
+  [[dimensions.keywords]]
+  term = "Union Finance Minister"
+  [[dimensions.points]]
+  text = "Article 279A makes the Union Finance Minister its chair and the states' ministers members."
+'''
+
+
+def test_one_light_keyword_among_many_does_not_name_a_dimension():
+    evaluator = Evaluator(parse_rubric(NAMED))
+    light = evaluator.evaluate("The GST Council meets every quarter. Powers were centralised "
+                               "in Delhi when the tax came in.")
+    assert _state(light, "challenges") is Coverage.MISSING
+    named = evaluator.evaluate("The GST Council meets every quarter. Its members once argued "
+                               "about the compensation cess in Delhi.")
+    assert _state(named, "challenges") is Coverage.PARTLY

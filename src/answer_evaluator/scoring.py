@@ -221,8 +221,11 @@ def score_dimensions(rubric: Rubric, hits: tuple[KeywordHit, ...],
                      points: tuple[PointMatch, ...], weights: SentenceWeights,
                      settings: Settings) -> tuple[DimensionScore, ...]:
     """Keyword and model-point coverage per dimension, and its state. A dimension whose
-    keyword a counted sentence uses is at least partly covered, whatever its score: it is
-    named, and an examiner calls a named but undeveloped dimension "partly covered"."""
+    keywords counted sentences use is at least partly covered, whatever its score: it is
+    named, and an examiner calls a named but undeveloped dimension "partly covered". One
+    light keyword among many (a keyword score up to `named_above`) does not name it: such
+    words are as often used about something else ("central" government in an answer on the
+    GST Council; "today" in a sentence on the past)."""
     credit: dict[tuple[str, str], float] = {}
     for hit in hits:
         key = (hit.dimension_id, hit.term)
@@ -238,7 +241,8 @@ def score_dimensions(rubric: Rubric, hits: tuple[KeywordHit, ...],
         point_score = min(1.0, point_ratio / settings.point_target)
         score = settings.keyword_share * keyword_score + (1 - settings.keyword_share) * point_score
         state = (Coverage.COVERED if score >= settings.covered_at else
-                 Coverage.PARTLY if score >= settings.partly_at or keyword_score > 0
+                 Coverage.PARTLY if score >= settings.partly_at
+                 or keyword_score > settings.named_above
                  else Coverage.MISSING)
         matched = tuple(g.term for g in dim.keywords
                         if credit.get((dim.dimension_id, g.term), 0.0) > 0)
