@@ -382,3 +382,32 @@ def test_short_answer_settings_keep_a_proportional_mild_excess_cost():
 
     assert _length_factor(201, settings=SHORT_ANSWER_SETTINGS) == pytest.approx(
         1 - 0.15 * (2.01 - 1.1), abs=0.01)
+
+
+def test_a_heading_that_names_the_question_is_a_signpost_not_a_copy(india_japan_evaluator):
+    body = ("Japan has been India's largest source of official development assistance since "
+            "the first yen loan of 1958.\n\nThe 2008 security declaration, the 2+2 dialogue "
+            "and the Malabar exercise made Japan a security partner in the Indo-Pacific.\n\n"
+            "Both should now finish the bullet train and widen defence co-production.")
+    signposted = india_japan_evaluator.evaluate(
+        "India-Japan: from economic relationship to strategic alliance:\n" + body)
+    assert "repeats-question" not in codes(signposted)
+    assert signposted.sentences[0].kind == "heading"
+
+
+def test_an_opening_that_restates_the_question_and_then_frames_it_frames_it(
+        india_japan_evaluator, india_japan):
+    framing = ("Over seven decades the tie has moved from yen loans and aid to a Special "
+               "Strategic and Global Partnership in 2014, with security now at its core.")
+    rest = ("\n\nJapan is India's largest donor of official development assistance and funds "
+            "the Delhi Metro, the Mumbai-Ahmedabad bullet train and the Delhi-Mumbai "
+            "Industrial Corridor, while Japanese firms such as Suzuki build cars in India."
+            "\n\nThe 2008 security declaration, the 2+2 dialogue of foreign and defence "
+            "ministers, the JIMEX and Malabar naval exercises and the 2020 logistics agreement "
+            "made Japan a security partner, and both work in the Quad for a free and open "
+            "Indo-Pacific.\n\nThe two should deepen Quad cooperation, finish the bullet "
+            "train and move to defence co-production.")
+    restated = india_japan_evaluator.evaluate(f"{india_japan.question} {framing}{rest}")
+    assert restated.structure.introduction.met, restated.structure.introduction.feedback
+    copied = india_japan_evaluator.evaluate(f"{india_japan.question}{rest}")
+    assert not copied.structure.introduction.met

@@ -120,7 +120,8 @@ def weigh_sentences(text: AnalysedText, question_similarity: np.ndarray, questio
         if content and to_question >= settings.question_copy_at and (
                 len(content & question_stems) / len(content) >= settings.question_copy_overlap):
             weight = 0.0
-            reasons.append("repeats the question")
+            if sentence.kind != "heading":    # a heading that names the question signposts
+                reasons.append("repeats the question")
         content = frozenset(content)
         if len(content) >= settings.duplicate_min_stems and (content in exact or any(
                 len(content & earlier) / len(content | earlier) >= settings.duplicate_at
@@ -342,7 +343,8 @@ def check_structure(text: AnalysedText, rubric: Rubric, feedback: tuple[Sentence
     frames = (len(intro_stems & question_terms) >= settings.intro_question_terms or
               max(question_similarity[s.index] for s in intro)
               >= settings.intro_question_similarity)
-    intro_counts = all(weights.weight[s.index] > 0 for s in intro)
+    # an opening that restates the question and then frames it still frames it
+    intro_counts = any(weights.weight[s.index] > 0 for s in intro)
     intro_is_prose = any(weights.weight[s.index] >= settings.prose_weight for s in intro)
     hint = rubric.introduction.hints[0] if rubric.introduction.hints else (
         "Open with one or two sentences that define the subject and state the line you take.")
