@@ -77,6 +77,37 @@ def test_an_answer_naming_another_country_more_than_its_subject_is_not_off_topic
     assert evaluation.marks >= 5
 
 
+CASE_WITH_LABELS = """The case pits Sunil's duty to enforce the law against pressure from the MLA, \
+collusion within his own office and the livelihood of poor labourers.
+
+Options available to the Collector
+- Option 1: Release the trucks. This obeys the MLA but betrays integrity and the rule of law.
+- Option 2: Seek a transfer. This avoids the conflict but abandons the district to the mafia.
+- Option 3: Continue the seizure. Example: the raids go on with police support.
+- Option 4: Act on the informers. Example: suspend the staff who tipped off the operators.
+- Option 5: Protect the labourers. Example: enrol them under MGNREGA and in legal sand quarries.
+
+I would continue the action, record the MLA's call, inform the Divisional Commissioner, \
+suspend the informers after an inquiry and give the labourers other work, because integrity, \
+impartiality and non-partisanship demand that the law apply to all.
+"""
+
+
+def test_labels_before_a_colon_and_headings_are_not_a_rival_subject():
+    """"Option 1:", "Example:" and title-case headings name nothing: a case-study answer
+    laid out with them is on its question (it was once flagged as "mostly about Options")."""
+    from answer_evaluator import Evaluator, load_rubric
+    from answer_evaluator.scoring import rival_subject
+    from answer_evaluator.settings import DEFAULT_SETTINGS
+    from answer_evaluator.text import analyse
+
+    case = Evaluator(load_rubric(SAMPLES.parent / "rubrics" / "case-illegal-sand-mining.toml"))
+    rival = rival_subject(analyse(CASE_WITH_LABELS), case.subject, DEFAULT_SETTINGS)
+    assert rival is None or rival.name not in {"Options", "Option", "Example"}, rival
+    assert rival is None or rival.count < 2
+    assert "off-topic" not in codes(case.evaluate(CASE_WITH_LABELS))
+
+
 def test_the_rival_check_still_catches_a_neighbouring_question(sample_evaluations):
     assert "off-topic" in codes(sample_evaluations["off-topic"])
     assert sample_evaluations["off-topic"].marks <= 1

@@ -259,7 +259,8 @@ def test_a_one_letter_prefix_written_with_a_hyphen_meets_the_closed_keyword():
 
 
 DERIVED = rubric_with(("nationalism", []), ("centralisation", []), ("criticism", []),
-                      ("measurable targets", []), ("local", []), ("accountability", []))
+                      ("measurable targets", []), ("local", []), ("accountability", []),
+                      ("integrity", []))
 
 
 @pytest.mark.parametrize("text", [
@@ -269,6 +270,7 @@ DERIVED = rubric_with(("nationalism", []), ("centralisation", []), ("criticism",
     "Measures targets the poor.",                               # measures / measurable
     "Firms localise their products.",                           # localise / local
     "The account was closed.",                                  # account / accountability
+    "Integrating the two plans helps.",                         # integrating / integrity
 ])
 def test_a_word_of_another_derivation_does_not_meet_the_keyword(text):
     assert matched(DERIVED, text) == [], text
@@ -281,6 +283,7 @@ def test_a_word_of_another_derivation_does_not_meet_the_keyword(text):
     ("The criticisms were sharp.", "criticism"),
     ("Local bodies and localities.", "local"),
     ("Officers are accountable.", "accountability"),
+    ("Integrities differ.", "integrity"),
 ])
 def test_inflections_of_a_derived_keyword_still_meet_it(text, term):
     assert {t for _, t, _, _ in matched(DERIVED, text)} == {term}, text
@@ -291,3 +294,13 @@ def test_a_two_word_keyword_meets_its_compound_written_as_one():
     assert [t for _, t, _, _ in matched(rubric, "Healthcare and the workforce grew.")] == [
         "health care", "work force"]
     assert [t for _, t, _, _ in matched(rubric, "Health care grew.")] == ["health care"]
+
+
+@pytest.mark.parametrize("text", [
+    "Absence of a standardised framework.",      # "worked" (stem "work") is not in it
+    "Roads and other infrastructure.",           # a bound prefix: not "structure"
+    "Multinational firms invest.",               # not "national"
+])
+def test_a_short_stem_or_a_bound_prefix_makes_no_compound(text):
+    rubric = rubric_with(("worked", []), ("structure", []), ("national", []))
+    assert matched(rubric, text) == [], text

@@ -49,6 +49,10 @@ _FORWARD_HEADING = re.compile(r"way forward|way out|way ahead|the road ahead|rec
                               r"(?:needed|required|to|for)|"
                               r"what (?:should|must|needs to|can) be done|"
                               r"conclusion|going forward|future", re.IGNORECASE)
+#: The headings of those that put recommendations under them: not "Conclusion" or "Future",
+#: under which an answer may only sum up.
+_RECOMMENDING_HEADING = re.compile(
+    _FORWARD_HEADING.pattern.replace("|conclusion|going forward|future", ""), re.IGNORECASE)
 
 
 def _imperative(word: str, *, bullet: bool) -> bool:
@@ -65,7 +69,8 @@ def _imperative(word: str, *, bullet: bool) -> bool:
 
 
 def _forward_sentences(text: AnalysedText, words: frozenset[str], *,
-                       headings: bool) -> np.ndarray:
+                       headings: bool, heading_pattern: re.Pattern = _FORWARD_HEADING
+                       ) -> np.ndarray:
     """True for each sentence that has one of `words`, opens with an imperative verb or sits
     under a heading that names the way forward, up to the next heading (and, with
     `headings`, for that heading)."""
@@ -73,7 +78,7 @@ def _forward_sentences(text: AnalysedText, words: frozenset[str], *,
     under_heading = False
     for sentence in text.sentences:
         if sentence.kind == "heading":
-            under_heading = bool(_FORWARD_HEADING.search(sentence.text))
+            under_heading = bool(heading_pattern.search(sentence.text))
             flags[sentence.index] = headings and under_heading
             continue
         lowered = [w.lower() for w in sentence.words]
@@ -136,7 +141,8 @@ def forward_hits(rubric: Rubric, hits: tuple[KeywordHit, ...], forward: np.ndarr
 def recommendations(text: AnalysedText) -> np.ndarray:
     """True for each sentence that recommends: an obligation word, an imperative opener, or a
     sentence under a way-forward heading."""
-    return _forward_sentences(text, RECOMMENDING_WORDS, headings=False)
+    return _forward_sentences(text, RECOMMENDING_WORDS, headings=False,
+                              heading_pattern=_RECOMMENDING_HEADING)
 
 
 def touch_way_forward(rubric: Rubric, dimensions: tuple[DimensionScore, ...],

@@ -9,9 +9,10 @@ How a form and an answer meet (docs/rubric-format.md, "How keywords match"):
   onto a number is spelt out ("$17.7B" -> "17.7 billion", "5cr" -> "5 crore");
 - a hyphenated compound meets the closed one ("semi-conductor" / "semiconductor"), and a form
   of two words the compound written as one ("health care" / "healthcare");
-- a word the stemmer cut back from "-ism", "-ise"/"-isation" or "-able" keeps that ending in
-  its key (`word_key`): stems alone would make "nation" meet "nationalism", "central" meet
-  "centralisation" and "measures" meet "measurable";
+- a word the stemmer cut back from "-ism", "-ise"/"-isation", "-able" or "-ity" keeps that
+  ending in its key (`word_key`): stems alone would make "nation" meet "nationalism",
+  "central" meet "centralisation", "measures" meet "measurable" and "integrating" meet
+  "integrity";
 - an answer word that matched nothing exactly may still meet a keyword word as a compound
   ("photolithography" holds "lithography") or with one slipped letter ("goverment"); such
   hits carry `fuzzy=True`. Short words, numbers, acronyms and case-sensitive groups never
@@ -41,12 +42,18 @@ FUZZY_MIN_LETTERS = 7
 FUZZY_SAME_PREFIX = 3
 
 #: A keyword word matches inside a longer answer word ("lithography" in
-#: "photolithography") only when it has at least this many letters ...
+#: "photolithography") only when it has at least this many letters, in its stem when it ends
+#: the answer word ("worked", stem "work", is not in "framework") ...
 COMPOUND_MIN_LETTERS = 6
 
 #: ... and the rest of the answer word has at least this many, so a prefix such as "dis",
 #: "non" or "re" never makes a compound ("disinvestment" is not "investment").
 COMPOUND_MIN_REST = 4
+
+#: Bound prefixes that make a closed word of another meaning, never a compound of a keyword
+#: ("infrastructure" is not "structure", "multinational" not "national").
+BOUND_PREFIXES = frozenset("""infra inter intra trans super under counter multi hyper ultra
+extra pseudo semi micro macro mega mini""".split())
 
 #: Most distinct answer words a matcher remembers what they are to its rubric (then it
 #: forgets them all and starts again).
@@ -129,6 +136,7 @@ _DERIVED_ENDINGS = (
     ("ism", re.compile(r"isms?$")),
     ("ise", re.compile(r"(?:is|iz)(?:e|es|ed|ing|ation|ations)$")),
     ("able", re.compile(r"[ai]b(?:le|ly|ility|ilities)$")),
+    ("ity", re.compile(r"it(?:y|ies)$")),
 )
 
 
@@ -373,8 +381,8 @@ class KeywordMatcher:
         # A keyword at the end of the word, on stems ("photolithography": lithography; stems
         # keep "television" from ending in "vision"); the longest keyword part wins.
         tails = self._tails
-        for cut in range(COMPOUND_MIN_REST, len(key) - 1):
-            if key[cut:] in tails:
+        for cut in range(COMPOUND_MIN_REST, len(key) - COMPOUND_MIN_LETTERS + 1):
+            if key[cut:] in tails and key[:cut] not in BOUND_PREFIXES:
                 return key[cut:]
         # A keyword word at the start, as written ("policymaking": policy; on stems
         # "statement" would begin with "states").

@@ -605,11 +605,26 @@ class Rival:
         return focus + (1.0 - focus) * relief
 
 
+#: A sentence opening with at most this many words before a colon opens with a label.
+LABEL_WORDS = 3
+
+
+def _label_words(sentence) -> int:
+    """How many words open the sentence as a label before a colon ("Option 2: Seek transfer",
+    "Example: the Chipko movement"), else 0."""
+    colon = sentence.text.find(":")
+    if colon <= 0:
+        return 0
+    before = sum(1 for start, _ in sentence.spans if start < colon)
+    return before if before <= LABEL_WORDS else 0
+
+
 def rival_subject(text: AnalysedText, forms, settings: Settings, breadth: float = 0.0
                   ) -> Rival | None:
     """The most named proper noun other than the subject and India (a word capitalised in at
     least `name_capitalised_share` of its uses), with how often the subject itself is named;
-    `breadth` is the answer's mean keyword score over the rubric's dimensions."""
+    `breadth` is the answer's mean keyword score over the rubric's dimensions. Headings (title
+    case) and the label that opens a sentence before a colon are not read for names."""
     if not forms:
         return None
     single = tuple(f[0] for f in forms if len(f) == 1)
@@ -618,10 +633,13 @@ def rival_subject(text: AnalysedText, forms, settings: Settings, breadth: float 
     names: dict[str, str] = {}
     subject_count = 0
     for sentence in text.sentences:
-        for word, stem_ in zip(sentence.words, sentence.stems):
+        label = _label_words(sentence)
+        for i, (word, stem_) in enumerate(zip(sentence.words, sentence.stems)):
             if stem_.startswith(single) if single else False:
                 subject_count += 1
                 continue
+            if sentence.kind == "heading" or i < label:
+                continue            # title case and labels ("Option 2:", "Example:") name nothing
             uses[stem_] = uses.get(stem_, 0) + 1
             if (word[:1].isupper() and not word.isupper() and word.lower() not in _NOT_NAMES
                     and word.lower() not in _TITLES):
