@@ -178,3 +178,10 @@ def test_one_light_keyword_among_many_does_not_name_a_dimension():
     named = evaluator.evaluate("The GST Council meets every quarter. Its members once argued "
                                "about the compensation cess in Delhi.")
     assert _state(named, "challenges") is Coverage.PARTLY
+
+
+def test_a_conclusion_heading_looks_forward_but_does_not_recommend_by_itself():
+    text = analyse("The Quad was revived in 2017.\n\nConclusion\n\nThe Quad has come a long way.")
+    last = text.sentences[-1]
+    assert forward_sentences(text)[last.index]          # a way forward may be credited here
+    assert not recommendations(text)[last.index]        # but it recommends nothing
