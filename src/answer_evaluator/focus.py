@@ -55,13 +55,18 @@ _RECOMMENDING_HEADING = re.compile(
     _FORWARD_HEADING.pattern.replace("|conclusion|going forward|future", ""), re.IGNORECASE)
 
 
+#: -ing forms of recommending verbs that open descriptions far more often than advice
+#: ("Increasing temperatures hasten ...", "Developing countries ...").
+_ADJECTIVAL_ING = frozenset({"increasing", "developing"})
+
+
 def _imperative(word: str, *, bullet: bool) -> bool:
     """Does a sentence opening with `word` (lower case) recommend, as an imperative
     ("Expand CEPA") or, in a bullet, as the -ing form of one ("Strengthening intelligence",
     "Providing funds")?"""
     if word in IMPERATIVE_VERBS:
         return True
-    if not (bullet and word.endswith("ing") and len(word) > 5):
+    if not (bullet and word.endswith("ing") and len(word) > 5) or word in _ADJECTIVAL_ING:
         return False
     base = word[:-3]
     return (base in IMPERATIVE_VERBS or base + "e" in IMPERATIVE_VERBS
