@@ -56,6 +56,17 @@ def test_a_table_written_with_pipes_gives_a_bullet_per_row():
                      ("sentence", "Both styles met in the Deccan.")]
 
 
+def test_a_line_after_a_bullet_joins_it_only_when_it_continues_it():
+    text = ("- Disclose the interest at once\nFor example, if a relative bids, the officer "
+            "steps aside.\n- Recuse from the file and\n  record the reason\n- Report to the "
+            "board\nand wait for its ruling.")
+    kinds = [(s.kind, s.text) for s in analyse(text).sentences]
+    assert kinds == [("bullet", "Disclose the interest at once"),
+                     ("sentence", "For example, if a relative bids, the officer steps aside."),
+                     ("bullet", "Recuse from the file and record the reason"),
+                     ("bullet", "Report to the board and wait for its ruling.")]
+
+
 def test_word_count_is_an_examiners_count():
     assert count_words("Indo-Pacific ties, 2+2 talks and $17.7B trade - growing!") == 8
     text = "- Quad\n- FOIP and SCRI\n\n1. The bullet train."

@@ -225,7 +225,8 @@ def split_blocks(paragraph: str, *, last: bool = True) -> list[tuple[str, str]]:
         elif _is_heading(line, is_last=i == len(lines) - 1 and not alone):
             flush()
             blocks.append(("heading", line.strip().rstrip(":").strip()))
-        elif blocks and blocks[-1][0] == "bullet" and not prose and not _ends_sentence(blocks[-1][1]):
+        elif (blocks and blocks[-1][0] == "bullet" and not prose
+              and not _ends_sentence(blocks[-1][1]) and _continues(line)):
             blocks[-1] = ("bullet", blocks[-1][1] + " " + line.strip())   # wrapped bullet line
         else:
             prose.append(line.strip())
@@ -254,6 +255,12 @@ def analyse(text: str) -> AnalysedText:
 
 def _ends_sentence(line: str) -> bool:
     return line.rstrip().endswith(_TERMINAL)
+
+
+def _continues(line: str) -> bool:
+    """Does a line go on with the bullet above it (a wrapped line: indented, or opening in
+    lower case), rather than start prose of its own ("For example, ...")?"""
+    return line[:1].isspace() or line.strip()[:1].islower()
 
 
 def _is_heading(line: str, *, is_last: bool) -> bool:
