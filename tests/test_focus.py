@@ -186,3 +186,17 @@ def test_a_conclusion_heading_looks_forward_but_does_not_recommend_by_itself():
     last = text.sentences[-1]
     assert forward_sentences(text)[last.index]          # a way forward may be credited here
     assert not recommendations(text)[last.index]        # but it recommends nothing
+
+
+def test_a_bullet_is_read_with_the_heading_it_sits_under():
+    bullet = "- The four navies train together every year off Guam and in the Bay of Bengal."
+    headed = _evaluate(f"Maritime security and the Malabar exercise:\n{bullet}\n\nThe Quad "
+                       "of India, Japan, Australia and the US began in 2004.")
+    bare = _evaluate(f"{bullet}\n\nThe Quad of India, Japan, Australia and the US began in "
+                     "2004.")
+
+    def maritime(evaluation):
+        return max(p.similarity for p in evaluation.points if p.dimension_id == "maritime")
+
+    assert maritime(headed) > maritime(bare) + 0.05
+    assert _state(headed, "maritime") is not Coverage.MISSING

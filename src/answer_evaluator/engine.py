@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from .keywords import KeywordMatcher
 from .focus import (focus_similarity, forward_hits, forward_sentences, recommendations,
                     touch_way_forward)
@@ -14,7 +16,7 @@ from .scoring import (answer_flags, check_directive, check_length, check_structu
                       subject_share, suggestions, weigh_sentences, word_order_factor)
 from .settings import Settings, settings_for
 from .similarity import PointSimilarity
-from .text import analyse, content_stems
+from .text import analyse, content_stems, under_headings
 
 
 class Evaluator:
@@ -44,6 +46,7 @@ class Evaluator:
         texts = [analyse(a.text) for a in answers]
         to_points, to_question = self.similarity.to_points_and_question(
             [s.text for text in texts for s in text.sentences])
+        to_points = self._read_with_headings(texts, to_points)
         evaluations, start = [], 0
         for answer, text, choice in zip(answers, texts, choices):
             end = start + len(text.sentences)
@@ -51,6 +54,23 @@ class Evaluator:
                                               to_question[start:end], choice))
             start = end
         return evaluations
+
+    def _read_with_headings(self, texts, to_points):
+        """A sentence under a heading is read with it, as an examiner reads a bullet under
+        "Limitations": its similarity to each point is the better of its own and that of the
+        heading and the sentence together."""
+        rows, joined, row = [], [], 0
+        for text in texts:
+            for sentence, heading in under_headings(text):
+                if heading:
+                    rows.append(row)
+                    joined.append(f"{heading}. {sentence.text}")
+                row += 1
+        if not joined:
+            return to_points
+        read = to_points.copy()
+        read[rows] = np.maximum(read[rows], self.similarity.to_points(joined))
+        return read
 
     def _evaluate(self, answer: Answer, text, to_points, to_question,
                   rubric_choice: str) -> Evaluation:

@@ -253,6 +253,19 @@ def analyse(text: str) -> AnalysedText:
                         word_count=sum(s.word_count for s in sentences))
 
 
+def under_headings(text: AnalysedText) -> list[tuple[Sentence, str]]:
+    """Each sentence with the heading it sits under, up to the next heading ("" for none and
+    for the headings themselves)."""
+    result, heading = [], ""
+    for sentence in text.sentences:
+        if sentence.kind == "heading":
+            heading = sentence.text
+            result.append((sentence, ""))
+        else:
+            result.append((sentence, heading))
+    return result
+
+
 def _ends_sentence(line: str) -> bool:
     return line.rstrip().endswith(_TERMINAL)
 
