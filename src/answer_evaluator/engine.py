@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 
 from .keywords import KeywordMatcher
 from .focus import (focus_similarity, forward_hits, forward_sentences, recommendations,
@@ -17,6 +16,20 @@ from .scoring import (answer_flags, check_directive, check_length, check_structu
 from .settings import Settings, settings_for
 from .similarity import PointSimilarity
 from .text import analyse, content_stems, under_headings
+
+
+def _under_headings(texts) -> list[tuple[int, int]]:
+    """(heading row, bullet row) over all the answers' sentences for each bullet that sits
+    under a heading: an examiner reads a bullet under "Limitations" with the heading, so its
+    similarity to each point is the better of its own and that of the two together."""
+    pairs, row = [], 0
+    for text in texts:
+        start = row
+        for sentence, heading in under_headings(text):
+            if heading is not None and sentence.kind == "bullet":
+                pairs.append((start + heading.index, row))
+            row += 1
+    return pairs
 
 
 class Evaluator:
@@ -45,8 +58,7 @@ class Evaluator:
         choices = list(rubric_choices) if rubric_choices is not None else [""] * len(answers)
         texts = [analyse(a.text) for a in answers]
         to_points, to_question = self.similarity.to_points_and_question(
-            [s.text for text in texts for s in text.sentences])
-        to_points = self._read_with_headings(texts, to_points)
+            [s.text for text in texts for s in text.sentences], pairs=_under_headings(texts))
         evaluations, start = [], 0
         for answer, text, choice in zip(answers, texts, choices):
             end = start + len(text.sentences)
@@ -54,23 +66,6 @@ class Evaluator:
                                               to_question[start:end], choice))
             start = end
         return evaluations
-
-    def _read_with_headings(self, texts, to_points):
-        """A sentence under a heading is read with it, as an examiner reads a bullet under
-        "Limitations": its similarity to each point is the better of its own and that of the
-        heading and the sentence together."""
-        rows, joined, row = [], [], 0
-        for text in texts:
-            for sentence, heading in under_headings(text):
-                if heading:
-                    rows.append(row)
-                    joined.append(f"{heading}. {sentence.text}")
-                row += 1
-        if not joined:
-            return to_points
-        read = to_points.copy()
-        read[rows] = np.maximum(read[rows], self.similarity.to_points(joined))
-        return read
 
     def _evaluate(self, answer: Answer, text, to_points, to_question,
                   rubric_choice: str) -> Evaluation:

@@ -253,14 +253,14 @@ def analyse(text: str) -> AnalysedText:
                         word_count=sum(s.word_count for s in sentences))
 
 
-def under_headings(text: AnalysedText) -> list[tuple[Sentence, str]]:
-    """Each sentence with the heading it sits under, up to the next heading ("" for none and
-    for the headings themselves)."""
-    result, heading = [], ""
+def under_headings(text: AnalysedText) -> list[tuple[Sentence, Sentence | None]]:
+    """Each sentence with the heading it sits under, up to the next heading (None for none
+    and for the headings themselves)."""
+    result, heading = [], None
     for sentence in text.sentences:
         if sentence.kind == "heading":
-            heading = sentence.text
-            result.append((sentence, ""))
+            heading = sentence
+            result.append((sentence, None))
         else:
             result.append((sentence, heading))
     return result
