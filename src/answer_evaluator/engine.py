@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from .keywords import KeywordMatcher
 from .focus import (focus_similarity, forward_hits, forward_sentences, recommendations,
                     touch_way_forward)
@@ -18,7 +17,7 @@ from .similarity import PointSimilarity
 from .text import analyse, content_stems, under_headings
 
 
-def _under_headings(texts) -> list[tuple[int, int]]:
+def _heading_pairs(texts) -> list[tuple[int, int]]:
     """(heading row, bullet row) over all the answers' sentences for each bullet that sits
     under a heading: an examiner reads a bullet under "Limitations" with the heading, so its
     similarity to each point is the better of its own and that of the two together."""
@@ -58,7 +57,7 @@ class Evaluator:
         choices = list(rubric_choices) if rubric_choices is not None else [""] * len(answers)
         texts = [analyse(a.text) for a in answers]
         to_points, to_question = self.similarity.to_points_and_question(
-            [s.text for text in texts for s in text.sentences], pairs=_under_headings(texts))
+            [s.text for text in texts for s in text.sentences], pairs=_heading_pairs(texts))
         evaluations, start = [], 0
         for answer, text, choice in zip(answers, texts, choices):
             end = start + len(text.sentences)

@@ -24,6 +24,7 @@ import numpy as np
 from .models import AnalysedText, Coverage, DimensionScore, KeywordHit, Rubric
 from .scoring import dimension_similarity
 from .settings import Settings
+from .text import under_headings
 
 #: Words that make a sentence look forward (lower case; matched on whole words).
 FORWARD_WORDS = frozenset("""should must need needs needed ought will would could shall
@@ -43,16 +44,15 @@ regulate monitor decentralise decentralize devolve prioritise prioritize curb ta
 RECOMMENDING_WORDS = frozenset("""should must need needs needed ought recommend recommends
 recommended recommendation recommendations suggest suggests suggested necessary
 essential""".split())
-_FORWARD_HEADING = re.compile(r"way forward|way out|way ahead|the road ahead|recommendation|"
-                              r"suggestion|suggested|reforms|course of action|remed(?:y|ies)|"
-                              r"solutions?|(?:measures?|steps?|strateg(?:y|ies)) "
-                              r"(?:needed|required|to|for)|"
-                              r"what (?:should|must|needs to|can) be done|"
-                              r"conclusion|going forward|future", re.IGNORECASE)
-#: The headings of those that put recommendations under them: not "Conclusion" or "Future",
-#: under which an answer may only sum up.
-_RECOMMENDING_HEADING = re.compile(
-    _FORWARD_HEADING.pattern.replace("|conclusion|going forward|future", ""), re.IGNORECASE)
+#: Headings that put recommendations under them ...
+_RECOMMENDING = (r"way forward|way out|way ahead|the road ahead|recommendation|suggestion|"
+                 r"suggested|reforms|course of action|remed(?:y|ies)|solutions?|"
+                 r"(?:measures?|steps?|strateg(?:y|ies)) (?:needed|required|to|for)|"
+                 r"what (?:should|must|needs to|can) be done")
+_RECOMMENDING_HEADING = re.compile(_RECOMMENDING, re.IGNORECASE)
+#: ... and headings that look forward, under which an answer may also only sum up.
+_FORWARD_HEADING = re.compile(_RECOMMENDING + r"|conclusion|going forward|future",
+                              re.IGNORECASE)
 
 
 #: -ing forms of recommending verbs that open descriptions far more often than advice
@@ -80,16 +80,16 @@ def _forward_sentences(text: AnalysedText, words: frozenset[str], *,
     under a heading that names the way forward, up to the next heading (and, with
     `headings`, for that heading)."""
     flags = np.zeros(len(text.sentences), dtype=bool)
-    under_heading = False
-    for sentence in text.sentences:
+    named = {}                    # heading index -> does it name the way forward?
+    for sentence, heading in under_headings(text):
         if sentence.kind == "heading":
-            under_heading = bool(heading_pattern.search(sentence.text))
-            flags[sentence.index] = headings and under_heading
+            named[sentence.index] = bool(heading_pattern.search(sentence.text))
+            flags[sentence.index] = headings and named[sentence.index]
             continue
         lowered = [w.lower() for w in sentence.words]
         opener = lowered[0] if lowered else ""
         flags[sentence.index] = bool(
-            words.intersection(lowered) or under_heading
+            words.intersection(lowered) or (heading is not None and named[heading.index])
             or _imperative(opener, bullet=sentence.kind == "bullet"))
     return flags
 

@@ -95,35 +95,34 @@ class PointSimilarity:
         char_sim = (chars @ self.points_chars_.T).toarray()
         if len(pairs):
             first, second = (np.asarray(side) for side in zip(*pairs))
-            together = [self._together(view, sim, first, second)
-                        for view, sim in ((demoted, word_sim), (chars, char_sim))]
-            joined = self.word_share * together[0] + (1 - self.word_share) * together[1]
-            own = self.word_share * word_sim[second] + (1 - self.word_share) * char_sim[second]
-            word_sim, char_sim = word_sim.copy(), char_sim.copy()
-            better = joined > own
-            rows = np.broadcast_to(second[:, None], better.shape)[better]
-            cols = np.broadcast_to(np.arange(better.shape[1]), better.shape)[better]
-            word_sim[rows, cols] = together[0][better]
-            char_sim[rows, cols] = together[1][better]
-        return (self.word_share * word_sim + (1 - self.word_share) * char_sim,
+            word_together = self._together(demoted, word_sim, first, second)
+            char_together = self._together(chars, char_sim, first, second)
+            better = (self._mix(word_together, char_together)
+                      > self._mix(word_sim[second], char_sim[second]))
+            word_sim[second] = np.where(better, word_together, word_sim[second])
+            char_sim[second] = np.where(better, char_together, char_sim[second])
+        return (self._mix(word_sim, char_sim),
                 self._combine(words, chars, self.question_words_, self.question_chars_)[:, 0])
 
     @staticmethod
     def _together(view, sim, first, second, weight: float = HEADING_WEIGHT) -> np.ndarray:
         """Cosine to each point of `weight` x the unit vector of row `first` plus that of row
-        `second` (the rows of `view`; `sim` holds their cosines to the points)."""
-        a = weight
-        overlap = np.asarray(view[first].multiply(view[second]).sum(axis=1)).ravel()
-        size_first = np.asarray(view[first].multiply(view[first]).sum(axis=1)).ravel()
-        size_second = np.asarray(view[second].multiply(view[second]).sum(axis=1)).ravel()
-        norm = np.sqrt(np.maximum(a * a * size_first + size_second + 2 * a * overlap, 1e-12))
-        return (a * sim[first] + sim[second]) / norm[:, None]
+        `second` (the rows of `view`, unit or empty; `sim` holds their cosines to the points)."""
+        def dot(a, b):
+            return np.asarray(a.multiply(b).sum(axis=1)).ravel()
+
+        heading, bullet = view[first], view[second]
+        norm = np.sqrt(np.maximum(weight * weight * dot(heading, heading) + dot(bullet, bullet)
+                                  + 2 * weight * dot(heading, bullet), 1e-12))
+        return (weight * sim[first] + sim[second]) / norm[:, None]
 
     def to_points(self, texts: list[str]) -> np.ndarray:
         """Only the point similarities of `to_points_and_question`."""
         return self.to_points_and_question(texts)[0]
 
     def _combine(self, words, chars, other_words, other_chars) -> np.ndarray:
-        word_sim = (words @ other_words.T).toarray()
-        char_sim = (chars @ other_chars.T).toarray()
+        return self._mix((words @ other_words.T).toarray(), (chars @ other_chars.T).toarray())
+
+    def _mix(self, word_sim, char_sim):
+        """The two views' similarities weighed into one."""
         return self.word_share * word_sim + (1 - self.word_share) * char_sim
