@@ -45,6 +45,28 @@ def test_a_short_line_standing_alone_is_a_heading_unless_it_ends_the_answer():
                      ("sentence", "The collegium stays")]
 
 
+def test_a_longer_title_is_a_heading_when_it_stands_apart_from_the_prose():
+    text = ("Measures taken in India for DRR before signing Sendai Framework\n\n"
+            "The Disaster Management Act came in 2005.\n"
+            "Nagara Style (North India)\n"
+            "The Nagara temple has a curved shikhara over the sanctum.\n\n"
+            "Role of the French Revolution in the foundation of the modern world:\n"
+            "1. Nationalism spread across Europe.\n\n"
+            "Relations between India and the island nations of the\n"
+            "Indian Ocean grew after 2014.")
+    kinds = [(s.kind, s.text) for s in analyse(text).sentences]
+    assert kinds == [
+        ("heading", "Measures taken in India for DRR before signing Sendai Framework"),
+        ("sentence", "The Disaster Management Act came in 2005."),
+        ("heading", "Nagara Style (North India)"),
+        ("sentence", "The Nagara temple has a curved shikhara over the sanctum."),
+        ("heading", "Role of the French Revolution in the foundation of the modern world"),
+        ("bullet", "Nationalism spread across Europe."),
+        # a wrapped line of prose: the next line is no longer than it, so not a title
+        ("sentence", "Relations between India and the island nations of the Indian Ocean "
+                     "grew after 2014.")]
+
+
 def test_a_table_written_with_pipes_gives_a_bullet_per_row():
     text = ("Features:\n| Style | Region | Tower |\n|---|:---:|---|\n"
             "| Nagara | North India | Shikhara |\n| Dravida | South India | Vimana |\n\n"

@@ -222,7 +222,7 @@ def split_blocks(paragraph: str, *, last: bool = True) -> list[tuple[str, str]]:
         elif marker and len(line) > marker.end():
             flush()
             blocks.append(("bullet", line[marker.end():].strip()))
-        elif _is_heading(line, is_last=i == len(lines) - 1 and not alone):
+        elif _is_heading(lines, i, is_last=i == len(lines) - 1 and not alone, alone=alone):
             flush()
             blocks.append(("heading", line.strip().rstrip(":").strip()))
         elif (blocks and blocks[-1][0] == "bullet" and not prose
@@ -276,9 +276,32 @@ def _continues(line: str) -> bool:
     return line[:1].isspace() or line.strip()[:1].islower()
 
 
-def _is_heading(line: str, *, is_last: bool) -> bool:
-    stripped = line.strip()
-    if stripped.endswith(":") and count_words(stripped) <= 8:
-        return True
-    return (not is_last and not _ends_sentence(stripped) and count_words(stripped) <= 6
-            and stripped[:1].isupper())
+#: Words in a line that is a heading wherever it stands ("Way Forward") ...
+HEADING_WORDS = 6
+#: ... and in a longer one that is a heading when it stands apart from the prose around it
+#: ("Measures taken in India for DRR before signing Sendai Framework").
+TITLE_WORDS = 12
+
+
+def _title_stop(line: str) -> bool:
+    """Does `line` end as a sentence does? A closing bracket ends a title
+    ("Nagara Style (North India)") unless the line has a full stop."""
+    return line.endswith((".", "?", "!", ";", ",", '"', "'")) or (
+        line.endswith(")") and "." in line)
+
+
+def _is_heading(lines: list[str], i: int, *, is_last: bool, alone: bool) -> bool:
+    """Is line `i` a heading? A short one (`HEADING_WORDS`, or 8 words ending in a colon)
+    wherever it stands; a longer one (`TITLE_WORDS`) when it stands apart: alone as a
+    paragraph, or after the end of a sentence (or at the paragraph's start) and before a
+    longer line opening with a capital, or, ending in a colon, before any line."""
+    stripped = lines[i].strip()
+    words = count_words(stripped)
+    opens = alone or (i + 1 < len(lines) and (i == 0 or _ends_sentence(lines[i - 1])))
+    if stripped.endswith(":"):
+        return words <= 8 or (opens and words <= TITLE_WORDS)
+    if is_last or _title_stop(stripped) or not stripped[:1].isupper():
+        return False
+    following = lines[i + 1].strip() if i + 1 < len(lines) else ""
+    apart = alone or (opens and following[:1].isupper() and count_words(following) > words)
+    return words <= HEADING_WORDS or (apart and words <= TITLE_WORDS)
