@@ -411,3 +411,18 @@ def test_an_opening_that_restates_the_question_and_then_frames_it_frames_it(
     assert restated.structure.introduction.met, restated.structure.introduction.feedback
     copied = india_japan_evaluator.evaluate(f"{india_japan.question}{rest}")
     assert not copied.structure.introduction.met
+
+
+def test_a_sentence_about_the_answer_itself_makes_no_point(india_japan_evaluator):
+    body = ("\n\nJapan funds the Delhi Metro and the bullet train with yen loans.\n\n"
+            "The two navies hold the JIMEX and Malabar exercises.")
+    announced = india_japan_evaluator.evaluate(
+        "This answer will explore the challenges of the partnership: the trade deficit, "
+        "project delays and land acquisition." + body)
+    stated = india_japan_evaluator.evaluate(
+        "The partnership faces challenges: the trade deficit, project delays and land "
+        "acquisition." + body)
+    state = {e: {d.dimension_id: d.state for d in e.dimensions} for e in (announced, stated)}
+    assert state[announced]["challenges"] is Coverage.MISSING
+    assert state[stated]["challenges"] is not Coverage.MISSING
+    assert announced.sentences[0].flags == ()      # not a fault to flag, only no credit

@@ -45,6 +45,11 @@ _FUNCTION = CLAUSE_FUNCTION_WORDS | _PREPOSITIONS
 _CLAUSE_WORDS = _AUXILIARIES | frozenset("""i you he she it we they there who which what that
 this these those not no if because so said says it's that's there's what's he's she's
 they're we're i'm you're""".split())
+#: A sentence about the answer itself ("This answer will explore ...", "This discussion will
+#: analyse ... its strengths and limitations"): it announces points, it does not make them.
+_SIGNPOST = re.compile(r"\b(?:this|the following|the present) (?:answer|essay|response|"
+                       r"discussion|write-up)\b.*\b(?:will|shall|would|seeks?|attempts?|aims?)\b",
+                       re.IGNORECASE)
 _CONCLUSION_CUES = ("conclusion", "conclude", "way forward", "going forward", "in sum",
                     "to sum up", "overall", "therefore", "thus", "hence", "in the future",
                     "ahead", "should", "must", "need to", "needs to")
@@ -101,7 +106,8 @@ def prose_share(text: AnalysedText, settings: Settings) -> float:
 
 def weigh_sentences(text: AnalysedText, question_similarity: np.ndarray, question_stems: set,
                     settings: Settings) -> SentenceWeights:
-    """Discount fragments, headings, copies of the question and repeated sentences."""
+    """Discount fragments, headings, copies of the question, repeated sentences and
+    signposts (sentences about the answer itself)."""
     weights, flags = [], []
     seen: list[frozenset] = []
     exact: set[frozenset] = set()
@@ -117,6 +123,8 @@ def weigh_sentences(text: AnalysedText, question_similarity: np.ndarray, questio
         elif judged and is_list_like(sentence, settings):
             weight = min(weight, settings.list_weight)
             reasons.append("a list of terms, not a sentence")
+        if _SIGNPOST.search(sentence.text):
+            weight = 0.0              # it names what the answer will do: no credit, no flag
         if content and to_question >= settings.question_copy_at and (
                 len(content & question_stems) / len(content) >= settings.question_copy_overlap):
             weight = 0.0
