@@ -200,3 +200,15 @@ def test_a_bullet_is_read_with_the_heading_it_sits_under():
 
     assert maritime(headed) > maritime(bare) + 0.05
     assert _state(headed, "maritime") is not Coverage.MISSING
+
+
+def test_an_obligation_that_makes_another_dimension_does_not_touch_the_way_forward():
+    # "must" in a sentence that serves another dimension strongly states a rule, not advice
+    # ("One-third of beneficiaries must be women" in an answer on a welfare law)
+    base = "The Quad of India, Japan, Australia and the United States began after the 2004 tsunami. "
+    rule = _evaluate(base + "Under its rules, the Malabar exercise must include all four navies "
+                            "and share maritime domain awareness.")
+    assert _state(rule, "maritime") is Coverage.COVERED
+    assert _state(rule, "way-forward") is Coverage.MISSING
+    vague = _evaluate(base + "The four countries should work together more closely in future.")
+    assert _state(vague, "way-forward") is Coverage.PARTLY

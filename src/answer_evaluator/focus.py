@@ -155,7 +155,10 @@ def touch_way_forward(rubric: Rubric, dimensions: tuple[DimensionScore, ...],
                       ) -> tuple[DimensionScore, ...]:
     """Dimensions with a missing forward-looking one set to "partly covered" when a counted
     recommendation sentence serves it best among the forward-looking dimensions (one
-    dimension per sentence, so a vague line does not touch every recommendation heading)."""
+    dimension per sentence, so a vague line does not touch every recommendation heading).
+    `similarity` is the focused one (`focus_similarity`): a sentence that serves another
+    dimension strongly has nothing left for the way forward, and its "must" states a rule
+    ("one-third of beneficiaries must be women"), so it touches nothing."""
     looking = [d for d, dim in enumerate(rubric.dimensions) if dim.forward_looking]
     sentences = np.flatnonzero(recommending & (counted > 0))
     if not looking or not len(sentences):
@@ -163,10 +166,12 @@ def touch_way_forward(rubric: Rubric, dimensions: tuple[DimensionScore, ...],
     by_dimension = dimension_similarity(rubric, similarity) if len(similarity) else None
     touched = set()
     for i in sentences:
-        if by_dimension is None or len(looking) == 1:
+        if by_dimension is None:
             touched.add(looking[0])
-        else:
-            touched.add(max(looking, key=lambda d: (by_dimension[i, d], -d)))
+            continue
+        best = max(looking, key=lambda d: (by_dimension[i, d], -d))
+        if by_dimension[i, best] > 0:
+            touched.add(best)
     return tuple(replace(d, state=Coverage.PARTLY)
                  if k in touched and d.state is Coverage.MISSING else d
                  for k, d in enumerate(dimensions))
