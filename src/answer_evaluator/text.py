@@ -197,7 +197,8 @@ def split_blocks(paragraph: str, *, last: bool = True) -> list[tuple[str, str]]:
     """(kind, text) blocks of one paragraph: bullets, headings, and runs of prose lines.
 
     A short line standing alone as a paragraph that is not the answer's `last` one is a
-    heading ("Introduction", "Way Forward" between blank lines). A table written with pipes
+    heading ("Introduction", "Way Forward" between blank lines), and so is a longer title
+    that stands apart from the prose around it (`_is_heading`). A table written with pipes
     gives a bullet per row ("| Nagara | North India | Shikhara |"), its header row a heading;
     separator rows ("|---|---|") are dropped."""
     lines = [line for line in paragraph.split("\n") if line.strip()]
@@ -276,8 +277,9 @@ def _continues(line: str) -> bool:
     return line[:1].isspace() or line.strip()[:1].islower()
 
 
-#: Words in a line that is a heading wherever it stands ("Way Forward") ...
+#: Words in a line that is a heading wherever it stands ("Way Forward"; "Key areas:") ...
 HEADING_WORDS = 6
+LEAD_IN_WORDS = 8
 #: ... and in a longer one that is a heading when it stands apart from the prose around it
 #: ("Measures taken in India for DRR before signing Sendai Framework").
 TITLE_WORDS = 12
@@ -291,7 +293,7 @@ def _title_stop(line: str) -> bool:
 
 
 def _is_heading(lines: list[str], i: int, *, is_last: bool, alone: bool) -> bool:
-    """Is line `i` a heading? A short one (`HEADING_WORDS`, or 8 words ending in a colon)
+    """Is line `i` a heading? A short one (`HEADING_WORDS`, or `LEAD_IN_WORDS` ending in a colon)
     wherever it stands; a longer one (`TITLE_WORDS`) when it stands apart: alone as a
     paragraph, or after the end of a sentence (or at the paragraph's start) and before a
     longer line opening with a capital, or, ending in a colon, before any line."""
@@ -299,7 +301,7 @@ def _is_heading(lines: list[str], i: int, *, is_last: bool, alone: bool) -> bool
     words = count_words(stripped)
     opens = alone or (i + 1 < len(lines) and (i == 0 or _ends_sentence(lines[i - 1])))
     if stripped.endswith(":"):
-        return words <= 8 or (opens and words <= TITLE_WORDS)
+        return words <= LEAD_IN_WORDS or (opens and words <= TITLE_WORDS)
     if is_last or _title_stop(stripped) or not stripped[:1].isupper():
         return False
     following = lines[i + 1].strip() if i + 1 < len(lines) else ""
