@@ -163,12 +163,9 @@ def touch_way_forward(rubric: Rubric, dimensions: tuple[DimensionScore, ...],
     sentences = np.flatnonzero(recommending & (counted > 0))
     if not looking or not len(sentences):
         return dimensions
-    by_dimension = dimension_similarity(rubric, similarity) if len(similarity) else None
+    by_dimension = dimension_similarity(rubric, similarity)   # a row for every sentence
     touched = set()
     for i in sentences:
-        if by_dimension is None:
-            touched.add(looking[0])
-            continue
         best = max(looking, key=lambda d: (by_dimension[i, d], -d))
         if by_dimension[i, best] > 0:
             touched.add(best)

@@ -285,11 +285,15 @@ LEAD_IN_WORDS = 8
 TITLE_WORDS = 12
 
 
+#: What ends a sentence but not a title: a colon opens a heading ("Key areas:"), and a
+#: closing bracket ends "Nagara Style (North India)".
+_TITLE_STOPS = tuple(t for t in _TERMINAL if t not in (":", ")")) + (",",)
+
+
 def _title_stop(line: str) -> bool:
-    """Does `line` end as a sentence does? A closing bracket ends a title
-    ("Nagara Style (North India)") unless the line has a full stop."""
-    return line.endswith((".", "?", "!", ";", ",", '"', "'")) or (
-        line.endswith(")") and "." in line)
+    """Does `line` end as a sentence does, not as a title? A closing bracket does only when
+    the line has a full stop."""
+    return line.endswith(_TITLE_STOPS) or (line.endswith(")") and "." in line)
 
 
 def _is_heading(lines: list[str], i: int, *, is_last: bool, alone: bool) -> bool:
