@@ -35,6 +35,59 @@ def background_sentences() -> tuple[str, ...]:
                  if line.strip() and not line.startswith("#"))
 
 
+@lru_cache(maxsize=1)
+def _char_analyser():
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    return CountVectorizer(analyzer="char_wb", ngram_range=(3, 5), lowercase=True).build_analyzer()
+
+
+def char_features(text: str) -> list[str]:
+    """Character 3-5-grams within words, lower case (scikit-learn's "char_wb" analyser)."""
+    return _char_analyser()(text)
+
+
+def _already_analysed(features: list[str]) -> list[str]:
+    """The vectorisers are given texts already analysed (so the background is analysed
+    once per process, not once per rubric)."""
+    return features
+
+
+@lru_cache(maxsize=2)
+def _background_counts(view: str):
+    """The background sentences' feature names (sorted) and counts in one view ("words" or
+    "chars"), computed once per process: every rubric's space shares them."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    analyse = word_features if view == "words" else char_features
+    documents = [analyse(s) for s in background_sentences()]
+    counter = CountVectorizer(analyzer=_already_analysed).fit(documents)
+    return counter.get_feature_names_out(), counter.transform(documents).tocsr()
+
+
+class _Space:
+    """One view's TF-IDF space (scikit-learn's counting and weighting: smooth IDF, sublinear
+    TF, unit rows) fitted on a rubric's own texts and the shared background. Only the
+    rubric's texts are counted per rubric; the background's counts are reused."""
+
+    def __init__(self, view: str, own: list[list[str]]):
+        from scipy.sparse import csr_matrix, vstack
+        from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+
+        names, background = _background_counts(view)
+        features = sorted({f for document in own for f in document}.union(names))
+        self.vocabulary_ = {f: i for i, f in enumerate(features)}
+        self._counter = CountVectorizer(analyzer=_already_analysed, vocabulary=self.vocabulary_)
+        columns = np.array([self.vocabulary_[f] for f in names], dtype=background.indices.dtype)
+        moved = csr_matrix((background.data, columns[background.indices], background.indptr),
+                           shape=(background.shape[0], len(features)))
+        counts = vstack([self._counter.transform(own), moved]).tocsr()
+        self._weights = TfidfTransformer(sublinear_tf=True).fit(counts)
+
+    def transform(self, analysed: list[list[str]]):
+        return self._weights.transform(self._counter.transform(analysed))
+
+
 class PointSimilarity:
     """Cosine similarity of any text to each model point of one rubric."""
 
@@ -44,15 +97,11 @@ class PointSimilarity:
         self.question_factor = question_factor
 
     def fit(self, rubric: Rubric, extra_background: tuple[str, ...] = ()) -> "PointSimilarity":
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
         points = [p.text for p in rubric.points]
         keywords = [" ".join(g.forms) for d in rubric.dimensions for g in d.keywords]
-        corpus = points + keywords + [rubric.question] + list(background_sentences()) + list(
-            extra_background)
-        self.words_ = TfidfVectorizer(analyzer=word_features, sublinear_tf=True).fit(corpus)
-        self.chars_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), lowercase=True,
-                                      sublinear_tf=True).fit(corpus)
+        own = points + keywords + [rubric.question] + list(extra_background)
+        self.words_ = _Space("words", [word_features(t) for t in own])
+        self.chars_ = _Space("chars", [char_features(t) for t in own])
         question = set(content_stems(rubric.question))
         scale = np.ones(len(self.words_.vocabulary_))
         for feature, column in self.words_.vocabulary_.items():
@@ -66,8 +115,8 @@ class PointSimilarity:
         return self
 
     def _vectors(self, texts, *, demote_question: bool = True):
-        words = self.words_.transform(texts)
-        chars = self.chars_.transform(texts)
+        words = self.words_.transform([word_features(t) for t in texts])
+        chars = self.chars_.transform([char_features(t) for t in texts])
         return (self._demote(words) if demote_question else words), chars
 
     def _demote(self, words):

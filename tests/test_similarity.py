@@ -1,0 +1,49 @@
+"""The rubric's TF-IDF space: the background counted once per process gives the same space
+as scikit-learn's TfidfVectorizer fitted on the rubric's texts and the background together."""
+
+import numpy as np
+import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from answer_evaluator import load_rubric
+from answer_evaluator.similarity import (PointSimilarity, background_sentences,
+                                         char_features, word_features)
+
+from conftest import RUBRICS, SAMPLES
+
+
+def corpus(rubric):
+    points = [p.text for p in rubric.points]
+    keywords = [" ".join(g.forms) for d in rubric.dimensions for g in d.keywords]
+    return points + keywords + [rubric.question] + list(background_sentences())
+
+
+@pytest.mark.parametrize("name", ["india-japan-partnership", "mgnrega-rural-welfare"])
+def test_space_is_the_one_fitted_on_the_whole_corpus(name):
+    rubric = load_rubric(RUBRICS / f"{name}.toml")
+    space = PointSimilarity().fit(rubric)
+    texts = [line for path in sorted(SAMPLES.glob("*/*.txt"))[:12]
+             for line in path.read_text(encoding="utf-8").split(". ") if line.strip()]
+    for view, analyser, kwargs in ((space.words_, word_features, {}),
+                                   (space.chars_, None, {"analyzer": "char_wb",
+                                                         "ngram_range": (3, 5)})):
+        whole = TfidfVectorizer(analyzer=analyser, sublinear_tf=True, **kwargs) \
+            if analyser else TfidfVectorizer(sublinear_tf=True, **kwargs)
+        whole.fit(corpus(rubric))
+        assert view.vocabulary_ == whole.vocabulary_
+        analysed = [word_features(t) for t in texts] if analyser else [char_features(t)
+                                                                         for t in texts]
+        ours = view.transform(analysed).toarray()
+        theirs = whole.transform(texts).toarray()
+        assert ours.shape == theirs.shape and ours.any()
+        assert np.abs(ours - theirs).max() < 1e-12
+
+
+def test_the_vocabulary_holds_the_rubric_s_own_words_and_the_background_s():
+    rubric = load_rubric(RUBRICS / "india-japan-partnership.toml")
+    space = PointSimilarity().fit(rubric)
+    own = {f for p in rubric.points for f in word_features(p.text)}
+    background = {f for s in background_sentences() for f in word_features(s)}
+    assert own - background and background - own          # each brings words of its own
+    every = {f for text in corpus(rubric) for f in word_features(text)}
+    assert own | background <= every == set(space.words_.vocabulary_)
