@@ -757,7 +757,10 @@ def _content(text: str) -> list[str]:
 
 
 def _specifics(sentences, rubric: Rubric) -> set[str]:
-    common = {w.lower() for w in re.findall(r"[A-Za-z]+", rubric.question)}
+    """Numbers, acronyms and names (capitalised words not in the question) the answer uses."""
+    from .text import tokenize
+
+    common = {w.lower() for w in tokenize(rubric.question)[0]}
     found = set()
     for sentence in sentences:
         for position, word in enumerate(sentence.words):
