@@ -114,3 +114,45 @@ def test_stemming_joins_inflections_but_not_different_words():
 def test_analyse_handles_text_without_sentences():
     analysed = analyse("   ")
     assert analysed.sentences == () and analysed.word_count == 0
+
+
+def test_markdown_marks_are_read_as_what_they_mark():
+    text = analyse("## Introduction\n\n**India and Japan** share a *special* partnership.\n\n"
+                   "---\n\n- **Defence:** JIMEX and the 2+2 dialogue.\n\n**Way Forward:**\n\n"
+                   "Both should deepen ties.")
+    assert [(s.kind, s.text) for s in text.sentences] == [
+        ("heading", "Introduction"),
+        ("sentence", "India and Japan share a special partnership."),
+        ("bullet", "Defence: JIMEX and the 2+2 dialogue."),
+        ("heading", "Way Forward"),
+        ("sentence", "Both should deepen ties.")]
+
+
+@pytest.mark.parametrize("line", ["Output rose 2*3*4 times.", "Compute 5 * 3 * 2 first.",
+                                  "The var_name_here is a name.", "A footnote* marks it."])
+def test_asterisks_and_underscores_that_mark_nothing_stay(line):
+    assert [s.text for s in analyse(line).sentences] == [line]
+
+
+def test_a_markdown_answer_is_graded_as_the_same_answer_in_plain_text():
+    import re
+
+    from answer_evaluator import answer_from_text, evaluate_answer, load_rubric
+
+    from conftest import INDIA_JAPAN, SAMPLES
+
+    plain = (SAMPLES / "india-japan" / "strong.txt").read_text(encoding="utf-8")
+    headings = ("Economic foundation", "Stages of evolution", "Security and strategic "
+                "convergence", "Challenges", "Way forward")
+    marked = plain
+    for heading in headings:
+        marked = marked.replace(f"\n\n{heading}\n", f"\n\n### {heading}\n", 1)
+    marked = re.sub(r"^- ([^:;\n]{3,30}):", r"- **\1:**", marked, flags=re.MULTILINE)
+    assert marked.count("### ") == len(headings) and "**" in marked
+    rubric = load_rubric(INDIA_JAPAN)
+    one = evaluate_answer(answer_from_text(plain, name="plain"), rubric)
+    other = evaluate_answer(answer_from_text(marked, name="marked"), rubric)
+    assert [(s.kind, s.text) for s in other.sentences] == [(s.kind, s.text)
+                                                          for s in one.sentences]
+    assert other.marks == one.marks
+    assert [d.state for d in other.dimensions] == [d.state for d in one.dimensions]

@@ -30,6 +30,13 @@ _TERMINAL = (".", "?", "!", ":", ";", '"', "'", ")")
 #: A row of a table written with pipes, and the row that separates its header.
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _TABLE_SEPARATOR = re.compile(r"^\s*\|?[\s:|-]*-[\s:|-]*\|?\s*$")
+#: Markdown, as answers pasted from notes apps and drafting tools carry it: a heading line
+#: ("## Way Forward"), a rule ("---", "***") and emphasis around words ("**Defence:**",
+#: "*Act East*", "__Introduction__").
+_MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)[\s#]*$")
+_MARKDOWN_RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
+_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_EMPHASIS = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])")
 
 
 #: Function words the code needs beyond scikit-learn's list: auxiliaries, adverbs and a
@@ -200,8 +207,11 @@ def split_blocks(paragraph: str, *, last: bool = True) -> list[tuple[str, str]]:
     heading ("Introduction", "Way Forward" between blank lines), and so is a longer title
     that stands apart from the prose around it (`_is_heading`). A table written with pipes
     gives a bullet per row ("| Nagara | North India | Shikhara |"), its header row a heading;
-    separator rows ("|---|---|") are dropped."""
-    lines = [line for line in paragraph.split("\n") if line.strip()]
+    separator rows ("|---|---|") are dropped. Markdown's marks are read as what they mark: a
+    "#" line is a heading, a rule ("---") is dropped, and emphasis ("**Defence:**") is taken
+    off the words it wraps."""
+    lines = [_without_emphasis(line) for line in paragraph.split("\n")
+             if line.strip() and not _MARKDOWN_RULE.match(line)]
     blocks: list[tuple[str, str]] = []
     prose: list[str] = []
 
@@ -213,7 +223,12 @@ def split_blocks(paragraph: str, *, last: bool = True) -> list[tuple[str, str]]:
     alone = len(lines) == 1 and not last
     for i, line in enumerate(lines):
         marker = _BULLET.match(line)
-        if _TABLE_ROW.match(line):
+        marked_heading = _MARKDOWN_HEADING.match(line)
+        if marked_heading:
+            flush()
+            if marked_heading.group(1).strip():
+                blocks.append(("heading", marked_heading.group(1).strip().rstrip(":").strip()))
+        elif _TABLE_ROW.match(line):
             flush()
             if not _TABLE_SEPARATOR.match(line):
                 cells = [c.strip() for c in line.strip().strip("|").split("|") if c.strip()]
@@ -233,6 +248,13 @@ def split_blocks(paragraph: str, *, last: bool = True) -> list[tuple[str, str]]:
             prose.append(line.strip())
     flush()
     return blocks
+
+
+def _without_emphasis(line: str) -> str:
+    """A line with Markdown's emphasis markers taken off the words they wrap."""
+    if "*" not in line and "__" not in line:
+        return line
+    return _EMPHASIS.sub(r"\1", _STRONG.sub(r"\2", line))
 
 
 def analyse(text: str) -> AnalysedText:
