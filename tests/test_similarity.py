@@ -47,3 +47,12 @@ def test_the_vocabulary_holds_the_rubric_s_own_words_and_the_background_s():
     assert own - background and background - own          # each brings words of its own
     every = {f for text in corpus(rubric) for f in word_features(text)}
     assert own | background <= every == set(space.words_.vocabulary_)
+
+
+@pytest.mark.parametrize("text", ["A to Z of it", "I", "Rs. 76,000 crore\tand\n₹76,000",
+                                  "Photolithography  is  PHOTO-lithography", "", "ab abc abcd"])
+def test_character_grams_are_scikit_learn_s(text):
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    theirs = CountVectorizer(analyzer="char_wb", ngram_range=(3, 5)).build_analyzer()
+    assert char_features(text) == theirs(text)

@@ -35,16 +35,27 @@ def background_sentences() -> tuple[str, ...]:
                  if line.strip() and not line.startswith("#"))
 
 
-@lru_cache(maxsize=1)
-def _char_analyser():
-    from sklearn.feature_extraction.text import CountVectorizer
+CHAR_GRAMS = (3, 5)          #: lengths of the character n-grams within words
 
-    return CountVectorizer(analyzer="char_wb", ngram_range=(3, 5), lowercase=True).build_analyzer()
+
+@lru_cache(maxsize=65536)
+def _word_char_grams(word: str) -> tuple[str, ...]:
+    """The character n-grams of one lower-case word padded with a space each side, as
+    scikit-learn's "char_wb" analyser makes them (a word shorter than n counts once)."""
+    padded = f" {word} "
+    grams: list[str] = []
+    for n in range(CHAR_GRAMS[0], CHAR_GRAMS[1] + 1):
+        grams.extend(padded[i:i + n] for i in range(max(1, len(padded) - n + 1)))
+        if len(padded) <= n:
+            break
+    return tuple(grams)
 
 
 def char_features(text: str) -> list[str]:
-    """Character 3-5-grams within words, lower case (scikit-learn's "char_wb" analyser)."""
-    return _char_analyser()(text)
+    """Character 3-5-grams within words, lower case: scikit-learn's "char_wb" analyser
+    (tests/test_similarity.py holds them equal), with each word's n-grams cached, since
+    answers repeat their words."""
+    return [gram for word in text.lower().split() for gram in _word_char_grams(word)]
 
 
 def _already_analysed(features: list[str]) -> list[str]:
@@ -72,20 +83,37 @@ class _Space:
 
     def __init__(self, view: str, own: list[list[str]]):
         from scipy.sparse import csr_matrix, vstack
-        from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+        from sklearn.feature_extraction.text import TfidfTransformer
 
         names, background = _background_counts(view)
         features = sorted({f for document in own for f in document}.union(names))
         self.vocabulary_ = {f: i for i, f in enumerate(features)}
-        self._counter = CountVectorizer(analyzer=_already_analysed, vocabulary=self.vocabulary_)
         columns = np.array([self.vocabulary_[f] for f in names], dtype=background.indices.dtype)
         moved = csr_matrix((background.data, columns[background.indices], background.indptr),
                            shape=(background.shape[0], len(features)))
-        counts = vstack([self._counter.transform(own), moved]).tocsr()
+        counts = vstack([self._counts(own), moved]).tocsr()
         self._weights = TfidfTransformer(sublinear_tf=True).fit(counts)
 
+    def _counts(self, analysed: list[list[str]]):
+        """Term counts of analysed texts in this space's vocabulary, one row each (what
+        CountVectorizer.transform gives), counted with NumPy rather than term by term."""
+        from itertools import chain, repeat
+
+        from scipy.sparse import csr_matrix
+
+        size = len(self.vocabulary_)
+        columns = np.fromiter(map(self.vocabulary_.get, chain.from_iterable(analysed),
+                                  repeat(-1)), dtype=np.int64)
+        rows = np.repeat(np.arange(len(analysed), dtype=np.int64),
+                         np.fromiter(map(len, analysed), dtype=np.int64, count=len(analysed)))
+        known = columns >= 0
+        cells, counts = np.unique(rows[known] * size + columns[known], return_counts=True)
+        indptr = np.searchsorted(cells // size, np.arange(len(analysed) + 1), side="left")
+        return csr_matrix((counts.astype(np.float64), (cells % size).astype(np.int32), indptr),
+                          shape=(len(analysed), size))
+
     def transform(self, analysed: list[list[str]]):
-        return self._weights.transform(self._counter.transform(analysed))
+        return self._weights.transform(self._counts(analysed))
 
 
 class PointSimilarity:
