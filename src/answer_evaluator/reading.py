@@ -110,16 +110,16 @@ def _looks_binary(data: bytes) -> bool:
 
 
 _LETTERS = re.compile(r"[^\W\d_]")
-_ASCII_LETTERS = re.compile(r"[A-Za-z]")
+_NON_ASCII_LETTERS = re.compile(r"[^\W\d_A-Za-z]")
 
 
 def _language_warnings(text: str, where) -> tuple[str, ...]:
     letters = _LETTERS.findall(text)
     if not letters:
         raise AnswerReadError(where, "has no words to grade (only numbers or symbols)")
-    ascii_letters = len(_ASCII_LETTERS.findall(text))
-    latin = ascii_letters + sum(1 for ch in letters
-                                if not ch.isascii() and "LATIN" in unicodedata.name(ch, ""))
+    others = _NON_ASCII_LETTERS.findall(text)      # only these need their Unicode names
+    latin = len(letters) - len(others) + sum(1 for ch in others
+                                             if "LATIN" in unicodedata.name(ch, ""))
     share = latin / len(letters)
     if share < 0.5:
         script = _main_script(letters)
