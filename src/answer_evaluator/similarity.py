@@ -58,28 +58,39 @@ def char_features(text: str) -> list[str]:
     return [gram for word in text.lower().split() for gram in _word_char_grams(word)]
 
 
-def _already_analysed(features: list[str]) -> list[str]:
-    """The vectorisers are given texts already analysed (so the background is analysed
-    once per process, not once per rubric)."""
-    return features
+def _term_counts(analysed: list[list[str]], vocabulary: dict[str, int]):
+    """Term counts of analysed texts in `vocabulary`, one CSR row each (what
+    CountVectorizer.transform gives), counted with NumPy for all texts at once."""
+    from itertools import chain, repeat
+
+    from scipy.sparse import csr_matrix
+
+    size = len(vocabulary)
+    columns = np.fromiter(map(vocabulary.get, chain.from_iterable(analysed), repeat(-1)),
+                          dtype=np.int64)
+    rows = np.repeat(np.arange(len(analysed), dtype=np.int64),
+                     np.fromiter(map(len, analysed), dtype=np.int64, count=len(analysed)))
+    known = columns >= 0
+    cells, counts = np.unique(rows[known] * size + columns[known], return_counts=True)
+    indptr = np.searchsorted(cells // size, np.arange(len(analysed) + 1), side="left")
+    return csr_matrix((counts.astype(np.float64), (cells % size).astype(np.int32), indptr),
+                      shape=(len(analysed), size))
 
 
 @lru_cache(maxsize=2)
 def _background_counts(view: str):
     """The background sentences' feature names (sorted) and counts in one view ("words" or
     "chars"), computed once per process: every rubric's space shares them."""
-    from sklearn.feature_extraction.text import CountVectorizer
-
     analyse = word_features if view == "words" else char_features
     documents = [analyse(s) for s in background_sentences()]
-    counter = CountVectorizer(analyzer=_already_analysed).fit(documents)
-    return counter.get_feature_names_out(), counter.transform(documents).tocsr()
+    names = sorted({f for document in documents for f in document})
+    return names, _term_counts(documents, {f: i for i, f in enumerate(names)})
 
 
 class _Space:
-    """One view's TF-IDF space (scikit-learn's counting and weighting: smooth IDF, sublinear
-    TF, unit rows) fitted on a rubric's own texts and the shared background. Only the
-    rubric's texts are counted per rubric; the background's counts are reused."""
+    """One view's TF-IDF space (scikit-learn's weighting: smooth IDF, sublinear TF, unit
+    rows) fitted on a rubric's own texts and the shared background. Only the rubric's texts
+    are counted per rubric; the background's counts are reused."""
 
     def __init__(self, view: str, own: list[list[str]]):
         from scipy.sparse import csr_matrix, vstack
@@ -91,29 +102,11 @@ class _Space:
         columns = np.array([self.vocabulary_[f] for f in names], dtype=background.indices.dtype)
         moved = csr_matrix((background.data, columns[background.indices], background.indptr),
                            shape=(background.shape[0], len(features)))
-        counts = vstack([self._counts(own), moved]).tocsr()
+        counts = vstack([_term_counts(own, self.vocabulary_), moved]).tocsr()
         self._weights = TfidfTransformer(sublinear_tf=True).fit(counts)
 
-    def _counts(self, analysed: list[list[str]]):
-        """Term counts of analysed texts in this space's vocabulary, one row each (what
-        CountVectorizer.transform gives), counted with NumPy rather than term by term."""
-        from itertools import chain, repeat
-
-        from scipy.sparse import csr_matrix
-
-        size = len(self.vocabulary_)
-        columns = np.fromiter(map(self.vocabulary_.get, chain.from_iterable(analysed),
-                                  repeat(-1)), dtype=np.int64)
-        rows = np.repeat(np.arange(len(analysed), dtype=np.int64),
-                         np.fromiter(map(len, analysed), dtype=np.int64, count=len(analysed)))
-        known = columns >= 0
-        cells, counts = np.unique(rows[known] * size + columns[known], return_counts=True)
-        indptr = np.searchsorted(cells // size, np.arange(len(analysed) + 1), side="left")
-        return csr_matrix((counts.astype(np.float64), (cells % size).astype(np.int32), indptr),
-                          shape=(len(analysed), size))
-
     def transform(self, analysed: list[list[str]]):
-        return self._weights.transform(self._counts(analysed))
+        return self._weights.transform(_term_counts(analysed, self.vocabulary_))
 
 
 class PointSimilarity:
