@@ -7,6 +7,7 @@ Pure functions over frozen data: no I/O, no fitting. The formula is in the READM
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -756,11 +757,17 @@ def _content(text: str) -> list[str]:
     return content_stems(text)
 
 
-def _specifics(sentences, rubric: Rubric) -> set[str]:
-    """Numbers, acronyms and names (capitalised words not in the question) the answer uses."""
+@lru_cache(maxsize=256)
+def _question_words(question: str) -> frozenset[str]:
+    """The question's words, lower case (once per question, not once per answer)."""
     from .text import tokenize
 
-    common = {w.lower() for w in tokenize(rubric.question)[0]}
+    return frozenset(w.lower() for w in tokenize(question)[0])
+
+
+def _specifics(sentences, rubric: Rubric) -> set[str]:
+    """Numbers, acronyms and names (capitalised words not in the question) the answer uses."""
+    common = _question_words(rubric.question)
     found = set()
     for sentence in sentences:
         for position, word in enumerate(sentence.words):
