@@ -284,3 +284,31 @@ def test_best_elements_never_exceed_the_room_and_reach_it_only_when_complete(nee
         full = sum(s == 1.0 for s in scores) >= math.ceil(need)
         assert (abs(sum(earned) - 6.0) < 1e-9) == full
     assert sum(best_elements(r, [1.0] * 4, 6.0)) == pytest.approx(6.0)
+
+
+def test_the_calibration_margin_shrinks_in_full_for_one_word_and_by_half_for_short_answers():
+    """A short correct answer keeps part of the margin a calibration may add above the
+    content's marks; a single word against a longer model answer keeps almost none."""
+    from answer_evaluator.calibration import text_features
+    from answer_evaluator.marking import calibration_margin
+    from answer_evaluator.settings import SHORT_ANSWER_SETTINGS as short
+
+    question = "What is a variable?"
+    reference = "A named location in memory that holds a value which can change while it runs."
+    full = text_features(reference, reference, question)
+    one = text_features("Memory.", reference, question)
+    two = text_features("A memory location.", reference, question)
+    formula = text_features("O(n)", reference, question)
+    assert calibration_margin(short, full) == pytest.approx(short.calibration_margin)
+    assert 0.8 < one["terse"] < 1 and 0.6 < two["terse"] < one["terse"]
+    assert calibration_margin(short, one) == pytest.approx(
+        short.calibration_margin * (1 - short.lone_word_terse_margin * one["terse"]))
+    assert calibration_margin(short, two) == pytest.approx(
+        short.calibration_margin * (1 - short.terse_margin * two["terse"]))
+    assert calibration_margin(short, one) < 0.15 * short.calibration_margin
+    assert calibration_margin(short, two) > 0.5 * short.calibration_margin
+    # a formula has no content word: it is not "one word"
+    assert calibration_margin(short, formula) == pytest.approx(
+        short.calibration_margin * (1 - short.terse_margin * formula["terse"]))
+    # rubrics with dimensions keep their flat margin, however short the answer
+    assert calibration_margin(DEFAULT_SETTINGS, one) == DEFAULT_SETTINGS.calibration_margin

@@ -200,12 +200,16 @@ def mark(rubric: Rubric, settings: Settings, *, dimensions: tuple[DimensionScore
 
 def calibration_margin(settings: Settings, features=None) -> float:
     """The share of the maximum a calibration may add above the content's marks: the
-    `calibration_margin` setting, shrunk by `terse_margin` x how much less the answer says
-    than the model answer (the `terse` feature, 0 when it says as much), so that one word
-    cannot borrow the marks human markers gave to full answers."""
-    terse = float(dict(features or ()).get("terse", 0.0))
-    terse = min(1.0, max(0.0, terse))
-    return settings.calibration_margin * (1.0 - settings.terse_margin * terse)
+    `calibration_margin` setting, shrunk in proportion to how much less the answer says than
+    the model answer (the `terse` feature, 0 when it says as much) by `terse_margin`, or by
+    `lone_word_terse_margin` for an answer of a single content word, so that one word cannot
+    borrow the marks human markers gave to full answers while a short correct answer keeps
+    part of the margin."""
+    values = dict(features or ())
+    terse = min(1.0, max(0.0, float(values.get("terse", 0.0))))
+    lone_word = round(math.expm1(float(values.get("answer_words", 0.0)))) == 1
+    shrink = settings.lone_word_terse_margin if lone_word else settings.terse_margin
+    return settings.calibration_margin * (1.0 - shrink * terse)
 
 
 def capped_calibration(predicted: float, scheme_marks: float, top: float, margin: float

@@ -68,6 +68,7 @@ class Settings:
     # calibration
     calibration_margin: float = setting(0.2, 0.0, 1.0, "calibrated marks exceed what the detected content earns by at most this share of the maximum")
     terse_margin: float = setting(0.0, 0.0, 1.0, "how far the margin shrinks for an answer that says less than the model answer (0: not at all; 1: in proportion)")
+    lone_word_terse_margin: float = setting(0.0, 0.0, 1.0, "... and for an answer of one content word (a formula of symbols has none): one word cannot borrow the marks human markers gave to full answers")
     # gaming
     question_copy_at: float = setting(0.55, 0.0, 1.0, "similarity to the question from which a sentence is a copy")
     duplicate_at: float = setting(0.85, 0.0, 1.0, "overlap of stems from which a sentence repeats an earlier one")
@@ -181,7 +182,7 @@ SHORT_ANSWER_CHANGES: dict[str, float] = {
     # one or two model points are a coarse measure of content, so human markers' marks run
     # well above the rubric's own (Mohler: 4.1 of 5 against 2.6 on average); the gaming
     # rules (no answer, question copy, bare list, terse answers) hold the rest
-    "calibration_margin": 0.6, "terse_margin": 1.0,
+    "calibration_margin": 0.6, "terse_margin": 0.5, "lone_word_terse_margin": 1.0,
 }
 
 
