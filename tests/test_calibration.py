@@ -55,20 +55,33 @@ def test_cross_validation_never_trains_on_the_question_it_tests(monkeypatch):
     groups = np.repeat([f"q{i}" for i in range(8)], 10)
     features = [{"ref_recall": float(x), "non_answer": 0.0} for x in rng.random(80)]
     scores = rng.random(80) * 5
+    texts = [f"answer {i} word{i % 7}" for i in range(80)]
     seen = []
-    real_fit = cal.fit_linear
+    real_fold = cal._Fold
 
-    def spy(sub, y, terms, **kw):
-        seen.append({groups[i] for i, f in enumerate(features) for g in sub if g is f})
-        return real_fit(sub, y, terms, **kw)
+    class Spy(real_fold):
+        def __init__(self, X, rows, texts):
+            seen.append((set(groups[rows]), texts))
+            super().__init__(X, rows, texts)
 
-    monkeypatch.setattr(cal, "fit_linear", spy)
+    monkeypatch.setattr(cal, "_Fold", Spy)
     folds = cal.group_folds(groups, 4)
     cal.cross_val_predict(features, scores, groups, (("ref_recall", "identity"),),
-                          alpha=1.0, n_splits=4)
+                          alpha=1.0, n_splits=4, texts=texts, vocabulary_weight=1.0)
     assert len(seen) == 4
-    for trained_on, (_, test) in zip(seen, folds):
+    for (trained_on, fold_texts), (_, test) in zip(seen, folds):
         assert trained_on.isdisjoint(set(groups[test]))
+        assert fold_texts is texts       # the vocabulary is learned from the rows above
+
+
+def test_a_folds_vocabulary_is_learned_from_its_training_answers_only():
+    from answer_evaluator import calibration as cal
+
+    X = np.zeros((4, 1))
+    texts = ["open switch", "closed path", "closed path here", "unseen gap words"]
+    fold = cal._Fold(X, np.array([0, 1, 2]), texts)
+    assert "close path" in fold.words          # stems, in two training answers
+    assert not any("gap" in w or "unseen" in w for w in fold.words)   # only in row 3
 
 
 # ----------------------------------------------------------------------------- the JSON model

@@ -2,8 +2,9 @@
 
 A calibration is a small regularised linear model (scikit-learn's Ridge at fitting time)
 stored as plain JSON: feature names, the transform and standardisation of each, the
-coefficients, the intercept and the clip range. Loading it needs neither scikit-learn nor
-pickle. `Calibration.marks_share(features)` maps a dict of named features to 0..1 of the
+coefficients, the intercept and the clip range, and, when fitting found that it helps, the
+subject's vocabulary (vocabulary.py: word weights learned across questions, chosen by nested
+cross-validation). Loading it needs neither scikit-learn nor pickle. `Calibration.marks_share(features)` maps a dict of named features to 0..1 of the
 maximum marks; the engine calls it when an Evaluator is given a calibration.
 
 One function, `feature_dict`, computes the features from an Evaluation, the answer text and
@@ -34,6 +35,7 @@ import numpy as np
 
 from .errors import EvaluatorError
 from .model_answer import FUNCTION_WORDS, SOURCE as MODEL_ANSWER_SOURCE
+from .vocabulary import Vocabulary, document_frequencies, tfidf_matrix
 
 FORMAT = "answer-evaluator-calibration"
 FORMAT_VERSION = 1
@@ -48,6 +50,8 @@ TEXT_FEATURES = ("ref_recall", "ref_precision", "char_similarity", "stem_similar
                  "ref_words", "answer_words", "new_words", "question_share", "terse",
                  "connected", "non_answer")
 FEATURES = ENGINE_FEATURES + TEXT_FEATURES
+#: The marks a model's learned vocabulary gives the answer (`LinearModel.with_vocabulary`).
+VOCABULARY_FEATURE = "vocabulary"
 
 TRANSFORMS = {
     "identity": lambda x: x,
@@ -307,22 +311,35 @@ class Term:
 class LinearModel:
     terms: tuple[Term, ...]
     intercept: float
+    #: learned word weights, whose marks enter as the feature VOCABULARY_FEATURE
+    vocabulary: Vocabulary | None = None
 
     @property
     def features(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(t.feature for t in self.terms))
+        names = tuple(dict.fromkeys(t.feature for t in self.terms))
+        return names + ((VOCABULARY_FEATURE,) if self.vocabulary is not None else ())
 
     def predict(self, features: Mapping[str, float]) -> float:
         total = self.intercept
         for t in self.terms:
             value = TRANSFORMS[t.transform](float(features[t.feature]))
             total += t.coef * (value - t.mean) / t.scale
+        if self.vocabulary is not None:
+            total += float(features[VOCABULARY_FEATURE])
         return total
+
+    def with_vocabulary(self, features: Mapping[str, float], text: str) -> Mapping[str, float]:
+        """`features` with the marks this model's vocabulary gives `text`, when it has one."""
+        if self.vocabulary is None:
+            return features
+        return {**features, VOCABULARY_FEATURE: self.vocabulary.score(text)}
 
     def to_json(self) -> dict:
         return {"intercept": self.intercept,
                 "terms": [{"feature": t.feature, "transform": t.transform, "mean": t.mean,
-                           "scale": t.scale, "coef": t.coef} for t in self.terms]}
+                           "scale": t.scale, "coef": t.coef} for t in self.terms],
+                **({"vocabulary": self.vocabulary.to_json()}
+                   if self.vocabulary is not None else {})}
 
 
 @dataclass(frozen=True)
@@ -353,10 +370,19 @@ class Calibration:
         """Marks on the 0..max_score scale: the model's prediction, clipped, less the share
         of repeated sentences (the engine's `repeated` feature); 0 for a non-answer; at most
         `bare_list_share` of the maximum for a bare list of words."""
-        if any(float(features.get(name, 0.0)) > 0.5 for name in self.zero_when):
+        if self._no_answer(features):
+            return 0.0
+        return self.finish(self.model_for(features).predict(features), features)
+
+    def _no_answer(self, features: Mapping[str, float]) -> bool:
+        return any(float(features.get(name, 0.0)) > 0.5 for name in self.zero_when)
+
+    def finish(self, value: float, features: Mapping[str, float]) -> float:
+        """A model's prediction through the rules of `predict`."""
+        if self._no_answer(features):
             return 0.0
         low, high = self.clip
-        value = min(high, max(low, self.model_for(features).predict(features)))
+        value = min(high, max(low, value))
         if self.bare_list_share is not None and is_bare_list(features):
             value = min(value, self.bare_list_share * self.max_score)
         repeated = min(1.0, max(0.0, float(features.get("repeated", 0.0))))
@@ -368,7 +394,8 @@ class Calibration:
 
     def extra_features(self, answer_text: str, rubric) -> dict[str, float]:
         """The features the engine does not compute itself (for the engine to add)."""
-        return rubric_text_features(answer_text, rubric)
+        return dict(self.models[0].with_vocabulary(rubric_text_features(answer_text, rubric),
+                                                   answer_text))
 
     def to_json(self) -> dict:
         return {"format": FORMAT, "version": FORMAT_VERSION, "name": self.name,
@@ -404,7 +431,13 @@ def calibration_from_json(data, *, source: str = "calibration", path: Path | Non
                     raise fail(f"the scale of '{t['feature']}' must be positive")
                 terms.append(Term(str(t["feature"]), t["transform"], float(t["mean"]),
                                   float(t["scale"]), float(t["coef"])))
-            models.append(LinearModel(tuple(terms), float(m["intercept"])))
+            vocabulary = None
+            if m.get("vocabulary") is not None:
+                try:
+                    vocabulary = Vocabulary.from_json(m["vocabulary"])
+                except ValueError as exc:
+                    raise fail(f"has a malformed vocabulary ({exc})") from None
+            models.append(LinearModel(tuple(terms), float(m["intercept"]), vocabulary))
         if not models:
             raise fail("has no models")
         clip = tuple(float(v) for v in data["clip"])
@@ -508,6 +541,9 @@ ENGINE_TERMS: tuple[tuple[str, str], ...] = (
     ("fluency", "identity"),
 )
 ALPHAS = (0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
+#: Weights of the answers' TF-IDF vectors beside the standardised features (0: no
+#: vocabulary), chosen by nested cross-validation by question when answer texts are given.
+VOCABULARY_WEIGHTS = (0.0, 0.5, 1.0, 2.0)
 
 
 def design_matrix(features: Sequence[Mapping[str, float]],
@@ -518,21 +554,67 @@ def design_matrix(features: Sequence[Mapping[str, float]],
 
 
 def fit_linear(features: Sequence[Mapping[str, float]], scores, terms, *, alpha: float,
-               exclude=None) -> LinearModel:
-    """Ridge regression on standardised transformed features."""
-    from sklearn.linear_model import Ridge
-
+               exclude=None, texts: Sequence[str] | None = None,
+               vocabulary_weight: float = 0.0) -> LinearModel:
+    """Ridge regression on standardised transformed features; with `texts` and a positive
+    `vocabulary_weight`, also on the answers' TF-IDF vectors (scaled by that weight, so a
+    smaller weight means a stronger penalty on the word weights than on the features)."""
     X = design_matrix(features, terms)
-    y = np.asarray(scores, dtype=float)
-    keep = np.ones(len(y), bool) if exclude is None else ~np.asarray(exclude, bool)
-    X, y = X[keep], y[keep]
-    mean = X.mean(axis=0)
-    scale = X.std(axis=0)
-    scale[scale == 0] = 1.0
-    model = Ridge(alpha=alpha).fit((X - mean) / scale, y)
-    return LinearModel(tuple(Term(name, t, float(m), float(s), float(c)) for (name, t), m, s, c
-                             in zip(terms, mean, scale, model.coef_)),
-                       float(model.intercept_))
+    keep = np.ones(len(X), bool) if exclude is None else ~np.asarray(exclude, bool)
+    rows = np.flatnonzero(keep)
+    fold = _Fold(X, rows, texts if vocabulary_weight > 0 else None)
+    return fold.model(terms, np.asarray(scores, dtype=float)[rows], alpha, vocabulary_weight)
+
+
+class _Fold:
+    """One training set: its standardisation and its vocabulary, built once for every ridge
+    strength and vocabulary weight fitted on it."""
+
+    def __init__(self, X: np.ndarray, rows: np.ndarray, texts: Sequence[str] | None):
+        self.rows = rows
+        self.mean = X[rows].mean(axis=0)
+        self.scale = X[rows].std(axis=0)
+        self.scale[self.scale == 0] = 1.0
+        self.standard = (X - self.mean) / self.scale        # every row, for predicting too
+        self.words: tuple[str, ...] = ()
+        if texts is not None:
+            self.texts = texts
+            self.words, self.idf = document_frequencies([texts[i] for i in rows])
+            self.tfidf = tfidf_matrix(texts, self.words, self.idf) if self.words else None
+
+    def fit(self, y: np.ndarray, alpha: float, weight: float):
+        """(feature coefficients, word weights or None, intercept) of a ridge fit on the
+        training rows (`y` their scores)."""
+        from sklearn.linear_model import Ridge
+
+        standard = self.standard[self.rows]
+        if weight > 0 and self.words:
+            from scipy.sparse import csr_matrix, hstack
+
+            design = hstack([csr_matrix(standard),
+                             self.tfidf[self.rows] * weight]).tocsr()
+            model = Ridge(alpha=alpha).fit(design, y)
+            k = standard.shape[1]
+            return model.coef_[:k], model.coef_[k:] * weight, float(model.intercept_)
+        model = Ridge(alpha=alpha).fit(standard, y)
+        return model.coef_, None, float(model.intercept_)
+
+    def predict(self, fitted, rows: np.ndarray) -> np.ndarray:
+        """The linear predictions of `fitted` (from `fit`) for `rows`."""
+        coef, words, intercept = fitted
+        value = intercept + self.standard[rows] @ coef
+        if words is not None:
+            value = value + self.tfidf[rows] @ words
+        return value
+
+    def model(self, terms, y: np.ndarray, alpha: float, weight: float) -> LinearModel:
+        coef, words, intercept = self.fit(y, alpha, weight)
+        vocabulary = (Vocabulary(self.words, self.idf, tuple(float(w) for w in words))
+                      if words is not None else None)
+        return LinearModel(tuple(Term(name, t, float(m), float(s), float(c))
+                                 for (name, t), m, s, c
+                                 in zip(terms, self.mean, self.scale, coef)),
+                           intercept, vocabulary)
 
 
 def group_folds(groups, n_splits: int = 5) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -557,47 +639,103 @@ def group_folds(groups, n_splits: int = 5) -> list[tuple[np.ndarray, np.ndarray]
             for k in range(n_splits)]
 
 
+def choose_strengths(features, scores, groups, terms, *, alphas=ALPHAS, n_splits: int = 5,
+                     exclude=None, clip=(0.0, 5.0), cap=None, texts=None,
+                     vocabulary_weights=(0.0,)) -> tuple[float, float]:
+    """(ridge strength, vocabulary weight) with the lowest RMSE by question-group
+    cross-validation (of the capped marks, when `cap` is given). A vocabulary weight other
+    than 0 is tried only with `texts`; ties go to the earlier pair (no vocabulary first)."""
+    features = list(features)
+    return _choose(design_matrix(features, terms), features, np.asarray(scores, float),
+                   np.asarray(groups), alphas=alphas, n_splits=n_splits,
+                   exclude=_exclusions(exclude, len(features)), clip=clip,
+                   cap=_cap_arrays(cap, len(features)), texts=texts,
+                   weights=tuple(vocabulary_weights) if texts is not None else (0.0,))
+
+
 def choose_alpha(features, scores, groups, terms, *, alphas=ALPHAS, n_splits: int = 5,
                  exclude=None, clip=(0.0, 5.0), cap=None) -> float:
     """The ridge strength with the lowest RMSE by question-group cross-validation (of the
-    capped marks, when `cap` is given)."""
-    best, best_error = alphas[0], float("inf")
-    for alpha in alphas:
-        predicted = cross_val_predict(features, scores, groups, terms, alpha=alpha,
-                                      n_splits=n_splits, exclude=exclude, clip=clip, cap=cap)
-        error = float(np.sqrt(np.mean((predicted - np.asarray(scores, float)) ** 2)))
-        if error < best_error - 1e-9:
-            best, best_error = alpha, error
-    return best
+    capped marks, when `cap` is given), without a vocabulary."""
+    return choose_strengths(features, scores, groups, terms, alphas=alphas,
+                            n_splits=n_splits, exclude=exclude, clip=clip, cap=cap)[0]
 
 
 def cross_val_predict(features, scores, groups, terms, *, alpha: float | None = None,
                       n_splits: int = 5, exclude=None, clip=(0.0, 5.0),
-                      inner_splits: int = 4, cap=None) -> np.ndarray:
+                      inner_splits: int = 4, cap=None, texts=None,
+                      vocabulary_weight: float | None = 0.0,
+                      vocabulary_weights=VOCABULARY_WEIGHTS) -> np.ndarray:
     """Out-of-fold predictions, folds by question. With `alpha=None` the ridge strength is
-    chosen inside each training fold (nested cross-validation), never on the test fold.
+    chosen inside each training fold (nested cross-validation), never on the test fold; so
+    is the vocabulary weight (among `vocabulary_weights`) with `vocabulary_weight=None`.
+    A fold's vocabulary is learned from its training answers only.
 
     `cap` = (scheme marks per row, margin per row or one margin): each prediction then goes
     through `marking.capped_calibration`, the rule grading applies, so the out-of-fold marks
     are the marks `evaluate` would give."""
     features = list(features)
+    X = design_matrix(features, terms)
     scores = np.asarray(scores, dtype=float)
     groups = np.asarray(groups)
+    exclude = _exclusions(exclude, len(scores))
     cap = _cap_arrays(cap, len(scores))
+    weights = (tuple(vocabulary_weights) if vocabulary_weight is None else
+               (vocabulary_weight,)) if texts is not None else (0.0,)
+    alphas = ALPHAS if alpha is None else (alpha,)
     predicted = np.zeros(len(scores))
     for train, test in group_folds(groups, n_splits):
-        sub = [features[i] for i in train]
-        sub_exclude = None if exclude is None else np.asarray(exclude, bool)[train]
-        sub_cap = None if cap is None else (cap[0][train], cap[1][train])
-        a = alpha if alpha is not None else choose_alpha(
-            sub, scores[train], groups[train], terms, n_splits=inner_splits,
-            exclude=sub_exclude, clip=clip, cap=sub_cap)
-        model = fit_linear(sub, scores[train], terms, alpha=a, exclude=sub_exclude)
-        fold = Calibration(name="fold", models=(model,), max_score=clip[1], clip=clip,
-                           bare_list_share=BARE_LIST_SHARE)
-        predicted[test] = [apply_cap(fold.predict(features[i]), i, cap, clip[1])
-                           for i in test]
+        pair = (alphas[0], weights[0])
+        if len(alphas) > 1 or len(weights) > 1:
+            pair = _choose(X[train], [features[i] for i in train], scores[train],
+                           groups[train], alphas=alphas, n_splits=inner_splits,
+                           exclude=exclude[train], clip=clip,
+                           cap=None if cap is None else (cap[0][train], cap[1][train]),
+                           texts=None if texts is None else [texts[i] for i in train],
+                           weights=weights)
+        predicted[test] = _fold_predictions(X, features, scores, train, test, [pair],
+                                            exclude=exclude, clip=clip, cap=cap,
+                                            texts=texts)[pair]
     return predicted
+
+
+def _exclusions(exclude, n: int) -> np.ndarray:
+    return np.zeros(n, bool) if exclude is None else np.asarray(exclude, bool)
+
+
+def _choose(X, features, scores, groups, *, alphas, n_splits, exclude, clip, cap, texts,
+            weights) -> tuple[float, float]:
+    """The (alpha, weight) pair of the lowest cross-validated RMSE; ties to the earlier."""
+    pairs = [(a, w) for w in weights for a in alphas]
+    predicted = {pair: np.zeros(len(scores)) for pair in pairs}
+    for train, test in group_folds(groups, n_splits):
+        for pair, values in _fold_predictions(X, features, scores, train, test, pairs,
+                                              exclude=exclude, clip=clip, cap=cap,
+                                              texts=texts).items():
+            predicted[pair][test] = values
+    best, best_error = pairs[0], float("inf")
+    for pair in pairs:
+        error = float(np.sqrt(np.mean((predicted[pair] - scores) ** 2)))
+        if error < best_error - 1e-9:
+            best, best_error = pair, error
+    return best
+
+
+def _fold_predictions(X, features, scores, train, test, pairs, *, exclude, clip, cap,
+                      texts) -> dict[tuple[float, float], np.ndarray]:
+    """{(alpha, weight): marks of the `test` rows} from models fitted on the `train` rows
+    (those not excluded), each through the calibration's rules and the grading's cap."""
+    rows = train[~exclude[train]]
+    fold = _Fold(X, rows, texts if any(w > 0 for _, w in pairs) else None)
+    rules = Calibration(name="fold", models=(), max_score=clip[1], clip=clip,
+                        bare_list_share=BARE_LIST_SHARE)
+    out = {}
+    for alpha, weight in pairs:
+        linear = fold.predict(fold.fit(scores[rows], alpha, weight), test)
+        out[(alpha, weight)] = np.array([
+            apply_cap(rules.finish(float(v), features[i]), i, cap, clip[1])
+            for v, i in zip(linear, test)])
+    return out
 
 
 def _cap_arrays(cap, n: int):
@@ -625,7 +763,8 @@ def fit_calibration(features: Sequence[Mapping[str, float]], scores, groups, *,
                     terms=DEFAULT_TERMS, fallback_terms=ENGINE_TERMS,
                     alpha: float | None = None, n_splits: int = 5,
                     info: dict | None = None, scheme_marks=None,
-                    margin=None) -> tuple[Calibration, dict]:
+                    margin=None, texts: Sequence[str] | None = None,
+                    vocabulary_weights=VOCABULARY_WEIGHTS) -> tuple[Calibration, dict]:
     """Fit a calibration on all rows and measure it by question-group cross-validation.
 
     Returns the calibration and a report: cross-validated predictions and metrics of the
@@ -633,7 +772,9 @@ def fit_calibration(features: Sequence[Mapping[str, float]], scores, groups, *,
     ridge strength chosen on all rows for the shipped model. With `scheme_marks` (each row's
     marks before calibration, e.g. `Grading.scheme_marks`) and `margin` (one, or one per
     row) every out-of-fold prediction is capped as grading caps it, and the ridge strengths
-    are chosen on the capped marks."""
+    are chosen on the capped marks. With the answers' `texts` the main model may also learn
+    a vocabulary (`vocabulary.Vocabulary`), its weight among `vocabulary_weights` chosen the
+    same way (0: none); `vocabulary_weights=(0.0,)` keeps it out."""
     from .metrics import metrics
 
     features = list(features)
@@ -655,15 +796,20 @@ def fit_calibration(features: Sequence[Mapping[str, float]], scores, groups, *,
     for label, model_terms in (("model", terms), ("fallback", fallback_terms)):
         if not model_terms:
             continue
+        words = texts if label == "model" else None
+        weights = tuple(vocabulary_weights) if words is not None else (0.0,)
         cv = cross_val_predict(features, scores, groups, model_terms, alpha=alpha,
-                               n_splits=n_splits, exclude=exclude, clip=clip, cap=cap)
-        chosen = alpha if alpha is not None else choose_alpha(
+                               n_splits=n_splits, exclude=exclude, clip=clip, cap=cap,
+                               texts=words, vocabulary_weight=None if len(weights) > 1
+                               else weights[0], vocabulary_weights=weights)
+        chosen, weight = choose_strengths(
             features, scores, groups, model_terms, n_splits=n_splits, exclude=exclude,
-            clip=clip, cap=cap)
+            clip=clip, cap=cap, texts=words, alphas=ALPHAS if alpha is None else (alpha,),
+            vocabulary_weights=weights)
         models.append(fit_linear(features, scores, model_terms, alpha=chosen,
-                                 exclude=exclude))
+                                 exclude=exclude, texts=words, vocabulary_weight=weight))
         m = metrics(cv, scores)
-        report[label] = {"alpha": chosen, "cv_predicted": cv,
+        report[label] = {"alpha": chosen, "vocabulary_weight": weight, "cv_predicted": cv,
                          "cv": {"pearson": m.pearson, "spearman": m.spearman,
                                 "rmse": m.rmse, "qwk": m.qwk, "n": m.n}}
     info = dict(info or {})
@@ -679,6 +825,13 @@ def fit_calibration(features: Sequence[Mapping[str, float]], scores, groups, *,
         for label in ("model", "fallback") if label in report}
     info["alpha"] = {label: report[label]["alpha"] for label in ("model", "fallback")
                      if label in report}
+    if texts is not None and "model" in report:
+        info["vocabulary"] = {
+            "weight": report["model"]["vocabulary_weight"],
+            "tried": list(vocabulary_weights),
+            "chosen": "by nested group cross-validation inside each fold, like the ridge "
+                      "strength (0: no vocabulary)",
+            "terms": len(models[0].vocabulary.terms) if models[0].vocabulary else 0}
     if cap is not None:
         info["calibration_margin"] = sorted(set(float(m) for m in cap[1]))
     calibration = Calibration(name=name, models=tuple(models), max_score=float(max_score),

@@ -1,13 +1,17 @@
 """`evaluate calibrate DATA.csv -o calibration.json`: learn marks from graded answers.
 
     evaluate calibrate DATA.csv -o calibration.json [--name NAME] [--folds 5] [--alpha A]
-                                [--force]
+                                [--no-vocabulary] [--force]
 
 Grades every row of a graded-answers CSV (see `evaluate agreement`), fits a regularised
 linear model (ridge regression) from the features to the human scores, reports its agreement
 by cross-validation over question groups (no question on both sides of a split; the ridge
-strength is chosen inside each training fold) and writes it as JSON. The last line is the
-cross-validated `pearson=<r> spearman=<rho> rmse=<rmse> qwk=<k> n=<rows>`.
+strength is chosen inside each training fold) and writes it as JSON. The model may also
+learn the subject's vocabulary: words and word pairs that go with right or wrong answers
+across the questions (vocabulary.py), with a weight chosen the same way, inside each training
+fold (0 when it does not help); `--no-vocabulary` keeps the model to the features, for a
+calibration meant for other subjects. The last line is the cross-validated
+`pearson=<r> spearman=<rho> rmse=<rmse> qwk=<k> n=<rows>`.
 
 With `--rubric ID_OR_PATH` it calibrates one rubric on a teacher's own marks instead:
 
@@ -62,6 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="cross-validation folds, split by question (default 5)")
     parser.add_argument("--alpha", type=float, metavar="A",
                         help="ridge strength (default: chosen by cross-validation by question)")
+    parser.add_argument("--no-vocabulary", action="store_true",
+                        help="do not learn the subject's words (by default their weight is "
+                             "chosen by cross-validation by question, 0 when they do not "
+                             "help); for a calibration meant for other subjects")
     parser.add_argument("--force", action="store_true", help="overwrite an existing file")
     return parser
 
@@ -85,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         return usage_error(parser, f"the output must be a .json file, got '{target}'")
 
     from .. import agreement as ag
-    from ..calibration import fit_calibration
+    from ..calibration import VOCABULARY_WEIGHTS, fit_calibration
 
     data = Path(args.data)
     try:
@@ -101,12 +109,17 @@ def main(argv: list[str] | None = None) -> int:
 
     grading = ag.grade_rows(rows)
     info = {"data": data.name, "data_sha256": hashlib.sha256(data.read_bytes()).hexdigest(),
-            "method": "ridge regression on standardised features (scikit-learn Ridge); "
-                      "answers that say they are no answer get 0"}
+            "method": "ridge regression on standardised features (scikit-learn Ridge)"
+                      + ("" if args.no_vocabulary else
+                         " and, with a weight chosen by cross-validation, the answers' "
+                         "TF-IDF vectors of stems and stem pairs")
+                      + "; answers that say they are no answer get 0"}
     calibration, report = fit_calibration(
         grading.features, grading.human, grading.groups, name=args.name or target.stem,
         alpha=args.alpha, n_splits=args.folds, info=info,
-        scheme_marks=grading.scheme_marks, margin=grading.margins)
+        scheme_marks=grading.scheme_marks, margin=grading.margins,
+        texts=[row.student_answer for row in grading.rows],
+        vocabulary_weights=(0.0,) if args.no_vocabulary else VOCABULARY_WEIGHTS)
     uncalibrated = ag.metrics(grading.predicted, grading.human)
     baseline = ag.metrics(ag.tfidf_baseline(rows), grading.human)
 
@@ -125,6 +138,8 @@ def main(argv: list[str] | None = None) -> int:
               f"{_short_cv(report['fallback']['cv'])}", file=out)
     print(f"calibrated, cross-validated:    {_short_cv(report['model']['cv'])}", file=out)
     _print_model(calibration.models[0], report["model"]["alpha"], out)
+    _print_vocabulary(calibration.models[0].vocabulary, report["model"]["vocabulary_weight"],
+                      out, asked=not args.no_vocabulary)
     print(f"calibration: {written}", file=out)
     cv = report["model"]["cv"]
     print(ag.Metrics(cv["pearson"], cv["spearman"], cv["rmse"], cv["qwk"], cv["n"]).line(),
@@ -139,6 +154,18 @@ def _print_model(model, alpha: float, out) -> None:
         name = term.feature if term.transform == "identity" else \
             f"{term.transform}({term.feature})"
         print(f"  {term.coef:+.3f} x standardised {name}", file=out)
+
+
+def _print_vocabulary(vocabulary, weight: float, out, *, asked: bool) -> None:
+    """The learned words, if any: how many, their weight, those that count most."""
+    if vocabulary is None:
+        print("vocabulary: none (its words did not help on questions they were not learned "
+              "from)" if asked else "vocabulary: none (--no-vocabulary)", file=out)
+        return
+    up, down = vocabulary.strongest(8)
+    print(f"vocabulary (weight {weight:g}): {len(vocabulary.terms)} stems and stem pairs; "
+          "most marks for: " + ", ".join(f"'{t}' {w:+.2f}" for t, w in up), file=out)
+    print("  fewest marks for: " + ", ".join(f"'{t}' {w:+.2f}" for t, w in down), file=out)
 
 
 def _short(m) -> str:
