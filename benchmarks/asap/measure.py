@@ -17,7 +17,10 @@ Prints, per set and on average, the quadratic weighted kappa (QWK) of:
   dimension's score and the answer's length, ridge strength chosen by cross-validation inside the 30, spread matched to
   the teacher's marks) and the engine then grades the other answers with it (marks capped as
   always by what the content supports); the baseline fits a line from the TF-IDF cosine to
-  the same 30 marks. Mean over `--splits` random splits; QWK on the held-out answers only.
+  the same 30 marks. Mean over `--splits` random splits; QWK on the held-out answers only;
+- for scale, learned(90): a ridge regression on the answers' TF-IDF vectors (words and word
+  pairs) trained on 90 of each set's 100 human scores, 10-fold: how far the scores can be
+  learned from the answers' words at this size, with no rubric at all.
 The data is read from ../shared/datasets/asap-sas-dev/ beside the repository; it is never
 copied into the project. The script prints figures; it is not a test.
 """
@@ -134,6 +137,25 @@ def teacher_split(rubric, texts, human, answers, teacher: int, rng) -> tuple:
     return engine, baseline
 
 
+def learned_tfidf(texts, human, top: float, folds: int = 10) -> float:
+    """QWK of a ridge regression on TF-IDF vectors, each answer predicted by a model trained
+    on the other folds' answers and human scores."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import Ridge
+
+    predicted = np.zeros(len(texts))
+    order = np.random.default_rng(0).permutation(len(texts))
+    for k in range(folds):
+        test = order[k::folds]
+        train = np.setdiff1d(order, test)
+        vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2)
+        X = vectorizer.fit_transform([texts[i] for i in train])
+        model = Ridge(alpha=1.0).fit(X, human[train])
+        predicted[test] = np.clip(model.predict(vectorizer.transform([texts[i] for i in test])),
+                                  0, top)
+    return kappa(predicted, human, top)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--splits", type=int, default=20)
@@ -148,7 +170,7 @@ def main(argv=None) -> int:
     rng = np.random.default_rng(args.seed)
     rows = []
     print(f"{'set':>4} {'n':>4} {'zero-shot':>10} {'no scheme':>10} {'tfidf(q)':>9} "
-          f"{'teacher':>8} {'tfidf+30':>9}   (QWK; teacher columns: mean of "
+          f"{'teacher':>8} {'tfidf+30':>9} {'learned(90)':>12}   (QWK; teacher columns: mean of "
           f"{args.splits} splits, {args.teacher} fitted / rest held out)")
     for number, items in sorted(load_sets(DATA).items()):
         path = RUBRICS / f"asap-set{number}.toml"
@@ -168,13 +190,14 @@ def main(argv=None) -> int:
         pairs = [teacher_split(rubric, texts, human, answers, args.teacher, rng)
                  for _ in range(args.splits)]
         taught, taught_base = np.mean([p[0] for p in pairs]), np.mean([p[1] for p in pairs])
-        rows.append((zero, unschemed, base, taught, taught_base))
+        learned = learned_tfidf(texts, human, top)
+        rows.append((zero, unschemed, base, taught, taught_base, learned))
         print(f"{number:>4} {len(items):>4} {zero:>10.3f} {unschemed:>10.3f} {base:>9.3f} "
-              f"{taught:>8.3f} {taught_base:>9.3f}")
+              f"{taught:>8.3f} {taught_base:>9.3f} {learned:>12.3f}")
     if rows:
         means = np.mean(rows, axis=0)
         print(f"{'mean':>4} {'':>4} {means[0]:>10.3f} {means[1]:>10.3f} {means[2]:>9.3f} "
-              f"{means[3]:>8.3f} {means[4]:>9.3f}")
+              f"{means[3]:>8.3f} {means[4]:>9.3f} {means[5]:>12.3f}")
     return 0
 
 
