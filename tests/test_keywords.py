@@ -304,3 +304,12 @@ def test_a_two_word_keyword_meets_its_compound_written_as_one():
 def test_a_short_stem_or_a_bound_prefix_makes_no_compound(text):
     rubric = rubric_with(("worked", []), ("structure", []), ("national", []))
     assert matched(rubric, text) == [], text
+
+
+def test_a_run_of_letters_longer_than_any_compound_is_searched_for_no_keyword():
+    from answer_evaluator.keywords import COMPOUND_MAX_LETTERS
+
+    rest = "x" * (COMPOUND_MAX_LETTERS - len("lithography"))
+    assert [t for _, t, _, _ in matched(SLIPS, f"{rest}lithography.")] == ["lithography"]
+    assert matched(SLIPS, f"{rest}xlithography.") == []       # one letter past the limit
+    assert matched(SLIPS, "x" * 100_000 + "lithography") == []    # a pasted run of letters

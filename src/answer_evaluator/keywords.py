@@ -50,6 +50,11 @@ COMPOUND_MIN_LETTERS = 6
 #: "non" or "re" never makes a compound ("disinvestment" is not "investment").
 COMPOUND_MIN_REST = 4
 
+#: An answer word longer than this (in letters) is searched for no keyword inside it: no
+#: compound of English words runs so long, and a pasted run of letters tens of thousands
+#: long would otherwise cost time in proportion to the square of its length.
+COMPOUND_MAX_LETTERS = 40
+
 #: Bound prefixes that make a closed word of another meaning, never a compound of a keyword
 #: ("infrastructure" is not "structure", "multinational" not "national").
 BOUND_PREFIXES = frozenset("""infra inter intra trans super under counter multi hyper ultra
@@ -376,7 +381,7 @@ class KeywordMatcher:
     def _approximate(self, word: str, key: str) -> str | None:
         """The keyword key an answer word that is no keyword word stands for, as a
         compound or with a slipped letter, or None."""
-        if not _plain(word):
+        if not _plain(word) or len(word) > COMPOUND_MAX_LETTERS:
             return None
         # A keyword at the end of the word, on stems ("photolithography": lithography; stems
         # keep "television" from ending in "vision"); the longest keyword part wins.
