@@ -160,3 +160,45 @@ def test_the_circuits_vocabulary_helps_on_questions_it_was_not_learned_from():
     assert learned["model"]["vocabulary_weight"] > 0
     assert learned["model"]["cv"]["pearson"] >= plain["model"]["cv"]["pearson"] + 0.05
     assert learned["model"]["cv"]["pearson"] >= 0.45, learned["model"]["cv"]
+
+
+def test_contributions_add_up_to_the_score_and_terms_read_as_written():
+    from answer_evaluator.vocabulary import Vocabulary, as_written, document_frequencies
+
+    texts = ["a gap in the path", "a closed path", "the gap is there", "closed path here"]
+    terms, idf = document_frequencies(texts)
+    vocabulary = Vocabulary(terms, idf, tuple(float(w) for w in np.linspace(-1, 1, len(terms))))
+    text = "The gap is in a closed path"
+    parts = vocabulary.contributions(text)
+    assert sum(e for _, e in parts) == pytest.approx(vocabulary.score(text))
+    assert [abs(e) for _, e in parts] == sorted((abs(e) for _, e in parts), reverse=True)
+    assert as_written("close path", "It is a Closed path.") == "Closed path"
+    assert as_written("not connect", "the bulb is not connected") == "not connected"
+
+
+def test_the_breakdown_names_the_subjects_words_that_moved_the_marks():
+    from answer_evaluator.calibration import fit_calibration
+    from answer_evaluator.engine import Evaluator
+    from answer_evaluator.model_answer import rubric_from_model_answer
+    from answer_evaluator.reading import answer_from_text
+
+    features, scores, groups, texts = synthetic()
+    calibration, _ = fit_calibration(features, scores, groups,
+                                     terms=(("ref_recall", "identity"),), fallback_terms=(),
+                                     texts=texts)
+    rubric = rubric_from_model_answer("Why does the bulb not light?",
+                                      "There is a gap in the circuit, so there is no "
+                                      "closed path through the bulb.")
+    evaluation = Evaluator(rubric, calibration=calibration).evaluate(
+        answer_from_text("Because there is a gap.", name="a"))
+    step = evaluation.breakdown.calibration
+    assert step.words and step.words[0][1] > 0
+    assert any("gap" in w for w, _ in step.words)
+    line = next(l for l in evaluation.breakdown.lines if l.code == "calibration")
+    assert "words of the subject it learned" in line.reason and "gap" in line.reason
+    # without a vocabulary the breakdown names no words
+    plain, _ = fit_calibration(features, scores, groups, terms=(("ref_recall", "identity"),),
+                               fallback_terms=(), texts=texts, vocabulary_weights=(0.0,))
+    evaluation = Evaluator(rubric, calibration=plain).evaluate(
+        answer_from_text("Because there is a gap.", name="a"))
+    assert evaluation.breakdown.calibration.words == ()

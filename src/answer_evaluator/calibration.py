@@ -392,6 +392,19 @@ class Calibration:
         """0..1 of the maximum marks."""
         return self.predict(features) / self.max_score
 
+    def vocabulary_words(self, answer_text: str, features: Mapping[str, float],
+                         n: int = 3) -> tuple[tuple[str, float], ...]:
+        """The answer's words that moved the prediction most through the model's vocabulary,
+        as written, with their effect on the 0..max_score scale; () without a vocabulary (or
+        when the model in use has none)."""
+        model = self.model_for(features) if not self._no_answer(features) else None
+        if model is None or model.vocabulary is None:
+            return ()
+        from .vocabulary import as_written
+
+        return tuple((as_written(term, answer_text), effect) for term, effect
+                     in model.vocabulary.contributions(answer_text)[:n])
+
     def extra_features(self, answer_text: str, rubric) -> dict[str, float]:
         """The features the engine does not compute itself (for the engine to add)."""
         return dict(self.models[0].with_vocabulary(rubric_text_features(answer_text, rubric),

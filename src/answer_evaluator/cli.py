@@ -230,9 +230,11 @@ def summary(evaluation, path: Path, report_path: Path | None, *,
         lines.append(f"  first thing to do: {first}")
     step = evaluation.breakdown.calibration if evaluation.breakdown is not None else None
     if step is not None:
+        from .marking import words_reason
+
         lines.append(f"  calibration: {calibration or step.name}: formula "
-                     f"{step.scheme_marks:.1f}, calibration predicts {step.predicted:.1f} "
-                     f"(at most {step.cap:.1f})")
+                     f"{step.scheme_marks:.1f}, calibration predicts {step.predicted:.1f}"
+                     f"{words_reason(step.words)} (at most {step.cap:.1f})")
     if report_path:
         lines.append(f"  report: {report_path}")
     return "\n".join(lines)

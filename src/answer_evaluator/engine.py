@@ -118,7 +118,8 @@ class Evaluator:
                 features += tuple(extra(answer.text, rubric).items())
         breakdown = mark(rubric, settings, dimensions=dimensions, points=points, hits=hits,
                          checks=checks, structure=structure, directive=directive,
-                         length=length, calibration=self.calibration, features=features)
+                         length=length, calibration=self.calibration, features=features,
+                         answer_text=answer.text)
         marks = breakdown.marks
         features += (("scheme_share", scheme_share(breakdown)),)
         flags = answer_flags(dimensions, fluency_parts, weights, length, on_subject, rubric,

@@ -88,8 +88,9 @@ def element_credit(state: Coverage, settings: Settings) -> float:
 def mark(rubric: Rubric, settings: Settings, *, dimensions: tuple[DimensionScore, ...],
          points: tuple[PointMatch, ...], hits: tuple[KeywordHit, ...], checks: ContentChecks,
          structure: StructureReport, directive: DirectiveReport, length: LengthReport,
-         calibration=None, features=None) -> MarksBreakdown:
-    """The marks of one answer and every part of them."""
+         calibration=None, features=None, answer_text: str = "") -> MarksBreakdown:
+    """The marks of one answer and every part of them (`answer_text` names the words a
+    calibration's vocabulary weighed)."""
     scheme = rubric.marking.scheme
     top = float(rubric.max_marks)
     strictness = strictness_of(rubric, settings)
@@ -173,12 +174,16 @@ def mark(rubric: Rubric, settings: Settings, *, dimensions: tuple[DimensionScore
         predicted = top * float(calibration.marks_share(values))
         margin = calibration_margin(settings, values)
         predicted, cap, final = capped_calibration(predicted, unrounded, top, margin)
+        explain = getattr(calibration, "vocabulary_words", None)
+        scale = top / float(getattr(calibration, "max_score", top) or top)
+        words = tuple((w, effect * scale) for w, effect in
+                      (explain(answer_text, values) if explain and answer_text else ()))
         step = CalibrationStep(getattr(calibration, "name", "") or "calibration",
-                               unrounded, predicted, cap, final)
+                               unrounded, predicted, cap, final, words)
         lines.append(MarkLine("calibration", "Calibration", final - unrounded,
                               "fitted on human marks: it predicts "
-                              f"{predicted:.1f}; it may add at most "
-                              f"{margin * top:.1f} to what the content "
+                              f"{predicted:.1f}" + words_reason(words) + "; it may add at "
+                              f"most {margin * top:.1f} to what the content "
                               "earns" + (" (capped)" if predicted > cap else "")))
     marks = round_half(final)
     if step is not None:        # rounding never takes calibrated marks past their cap
@@ -196,6 +201,15 @@ def mark(rubric: Rubric, settings: Settings, *, dimensions: tuple[DimensionScore
     return MarksBreakdown(scheme, rubric.max_marks, strictness, word_limit_role(rubric),
                           dimension_marks, tuple(lines), final, marks, step,
                           rubric.marking.full_marks_at if scheme in ("count", "best") else 0.0)
+
+
+def words_reason(words) -> str:
+    """" (words of the subject it learned: 'a gap' +0.4, 'circuit' -0.2)" (or "")."""
+    shown = [(w, e) for w, e in words if abs(e) >= 0.05]
+    if not shown:
+        return ""
+    return (" (words of the subject it learned: "
+            + ", ".join(f"'{w}' {e:+.1f}" for w, e in shown) + ")")
 
 
 def calibration_margin(settings: Settings, features=None) -> float:

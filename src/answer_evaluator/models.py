@@ -340,6 +340,9 @@ class CalibrationStep:
     predicted: float            #: what the calibration predicts (0..max)
     cap: float                  #: content-supported marks + the stated margin
     marks: float                #: min(predicted, cap)
+    #: the answer's words that moved the prediction most, when the calibration learned the
+    #: subject's vocabulary: (words as written, marks they add or take away)
+    words: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)

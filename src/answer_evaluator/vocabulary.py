@@ -85,6 +85,17 @@ def tfidf_matrix(texts: Sequence[str], terms: Sequence[str], idf: Sequence[float
     return csr_matrix((data, columns, pointers), shape=(len(texts), len(terms)))
 
 
+def as_written(term: str, text: str) -> str:
+    """A term of stems ("not connect") in the words the answer wrote it with ("not
+    connected"): each stem as its first word in `text` that has it."""
+    from .text import stem, tokenize
+
+    written: dict[str, str] = {}
+    for word in tokenize(text)[0]:
+        written.setdefault(stem(word), word)
+    return " ".join(written.get(part, part) for part in term.split(" "))
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     """Learned word weights: the marks each term adds per unit of the answer's TF-IDF."""
@@ -107,6 +118,13 @@ class Vocabulary:
         index = self._index()
         row = _tfidf(text, self.max_gram, index, self.idf)
         return float(sum(self.weights[j] * v for j, v in row.items()))
+
+    def contributions(self, text: str) -> list[tuple[str, float]]:
+        """(term, marks) for each of the answer's terms the vocabulary knows, the largest
+        effect first; they add up to `score(text)`."""
+        row = _tfidf(text, self.max_gram, self._index(), self.idf)
+        found = [(self.terms[j], self.weights[j] * v) for j, v in row.items()]
+        return sorted(found, key=lambda tw: (-abs(tw[1]), tw[0]))
 
     def _index(self) -> dict[str, int]:
         index = self.__dict__.get("_index_cache")
