@@ -108,6 +108,38 @@ def test_labels_before_a_colon_and_headings_are_not_a_rival_subject():
     assert "off-topic" not in codes(case.evaluate(CASE_WITH_LABELS))
 
 
+INDUS_ANSWER = """The architecture of the Indus Valley Civilisation was functional. The cities \
+of the Indus Valley, Harappa in the north and Mohenjo-daro in the south, were laid out on a grid.
+
+Town planning
+Indus Valley streets crossed at right angles and divided each city into blocks; the citadel \
+stood apart from the lower town. Indus cities used baked bricks of one standard ratio, and the \
+Indus drains were covered and ran along every street. The Great Bath and the granary show \
+civic authority in the Indus Valley.
+"""
+
+
+def test_the_subjects_other_names_are_the_subject_not_a_rival():
+    """A rubric's `subject_names` (harappan-architecture: "Indus Valley", "Indus", "Harappa")
+    name its subject, those of several words too: an answer on the Harappan architecture that
+    says "Indus Valley" throughout is on its question (it was once "mostly about Indus")."""
+    from dataclasses import replace
+
+    from answer_evaluator import Evaluator, load_rubric
+    from answer_evaluator.scoring import rival_subject, subject_forms
+    from answer_evaluator.settings import DEFAULT_SETTINGS
+    from answer_evaluator.text import analyse
+
+    rubric = load_rubric(SAMPLES.parent / "rubrics" / "harappan-architecture.toml")
+    assert ("indus", "valley") in subject_forms(rubric)
+    rival = rival_subject(analyse(INDUS_ANSWER), subject_forms(rubric), DEFAULT_SETTINGS)
+    assert rival is None or rival.subject_count >= 6
+    assert "off-topic" not in codes(Evaluator(rubric).evaluate(INDUS_ANSWER))
+    # without the other names the same answer reads as one about "Indus"
+    bare = replace(rubric, subject_names=())
+    assert "off-topic" in codes(Evaluator(bare).evaluate(INDUS_ANSWER))
+
+
 def test_the_rival_check_still_catches_a_neighbouring_question(sample_evaluations):
     assert "off-topic" in codes(sample_evaluations["off-topic"])
     assert sample_evaluations["off-topic"].marks <= 1

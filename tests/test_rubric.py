@@ -65,6 +65,10 @@ def test_a_valid_rubric_parses_with_defaults():
     assert rubric.points[0].point_id == "quad-1"
     assert rubric.year is None
     assert parse_rubric(_broken("max_marks = 10", "max_marks = 10\nyear = 2019")).year == 2019
+    assert rubric.subject_names == ()
+    named = parse_rubric(_broken("max_marks = 10",
+                                 'max_marks = 10\nsubject_names = ["Quadrilateral  Dialogue"]'))
+    assert named.subject_names == ("Quadrilateral Dialogue",)
 
 
 def _broken(old: str, new: str) -> str:
@@ -94,6 +98,10 @@ def _broken(old: str, new: str) -> str:
      "must be at most 125, got 99999999999999999999"),
     (_broken('word_limit = 150', 'word_limit = 1000000'), "word_limit", 4,
      "must be at most 10000 words"),
+    (_broken('max_marks = 10', 'max_marks = 10\nsubject_names = ["Quad", " "]'),
+     "subject_names", 6, "name 2 is empty"),
+    (_broken('max_marks = 10', 'max_marks = 10\nsubject_names = "Quad"'),
+     "subject_names", 6, "list"),
 ], ids=lambda v: v if isinstance(v, str) and v.startswith(("dim", "word", "direc", "id")) else "")
 def test_malformed_rubrics_name_field_and_line(text, field, line, message):
     with pytest.raises(RubricError) as caught:

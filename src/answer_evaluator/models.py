@@ -125,6 +125,9 @@ class Rubric:
     conclusion: Hints = Hints()
     paper: str = ""
     topic: str = ""
+    #: other names of the question's subject ("Indus Valley" for "Harappan"): an answer that
+    #: uses them names its subject, and they are never a rival subject
+    subject_names: tuple[str, ...] = ()
     source: str = ""
     year: int | None = None  # the year a previous-year question was set; None for practice
     calibration: str = ""

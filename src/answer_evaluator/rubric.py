@@ -91,6 +91,11 @@ def _one_of(choices):
     return check
 
 
+def _names(value) -> str | None:
+    blank = [i + 1 for i, name in enumerate(value) if not name.split()]
+    return f"name {blank[0]} is empty" if blank else None
+
+
 def _share(value) -> str | None:
     return None if 0.1 <= value <= 1 else f"must be between 0.1 and 1, got {value}"
 
@@ -103,6 +108,7 @@ _TOP = {
     "max_marks": _Field("int", True, _marks_bound),
     "paper": _Field("str"),
     "topic": _Field("str"),
+    "subject_names": _Field("list[str]", False, _names),
     "source": _Field("str"),
     "year": _Field("int", False, _exam_year),
     "calibration": _Field("str"),
@@ -229,6 +235,7 @@ class _Builder:
             introduction=self.hints(data, "introduction"),
             conclusion=self.hints(data, "conclusion"),
             paper=data.get("paper", ""), topic=data.get("topic", ""),
+            subject_names=tuple(" ".join(n.split()) for n in data.get("subject_names", ())),
             source=data.get("source", ""), year=data.get("year"),
             calibration=data.get("calibration", ""),
             path=self.path, marking=marking)

@@ -509,7 +509,8 @@ def check_length(text: AnalysedText, rubric: Rubric, weights: SentenceWeights,
 
 def subject_forms(rubric: Rubric) -> tuple[tuple[str, ...], ...]:
     """Stem sequences that name the question's subject: its proper nouns and acronyms (other
-    than India, the setting of every question) with the keyword variants that contain them.
+    than India, the setting of every question) with the keyword variants that contain them,
+    and the rubric's `subject_names`.
     A capitalised word counts unless it opens one of the question's sentences ("Read the
     passage. Explain ..."), is a single letter (the labels of "bulb A", "C++") or a title."""
     from .text import split_sentences, stem, tokenize
@@ -522,6 +523,8 @@ def subject_forms(rubric: Rubric) -> tuple[tuple[str, ...], ...]:
              and w.lower() not in _GENERIC_NAME_WORDS and w.lower() not in _TITLES}
     forms = {(s,) for s in named}
     forms.update((s,) for s in case_words(rubric.question))
+    forms.update(tuple(stem(w) for w in tokenize(name)[0]) for name in rubric.subject_names)
+    forms.discard(())
     for dim in rubric.dimensions:
         for group in dim.keywords:
             group_stems = [tuple(stem(w) for w in tokenize(f)[0]) for f in group.forms]
@@ -631,19 +634,30 @@ def _label_words(sentence) -> int:
 def rival_subject(text: AnalysedText, forms, settings: Settings, breadth: float = 0.0
                   ) -> Rival | None:
     """The most named proper noun other than the subject and India (a word capitalised in at
-    least `name_capitalised_share` of its uses), with how often the subject itself is named;
+    least `name_capitalised_share` of its uses), with how often the subject itself is named
+    (by any of its forms, those of several words too: "Indus Valley");
     `breadth` is the answer's mean keyword score over the rubric's dimensions. Headings (title
     case) and the label that opens a sentence before a colon are not read for names."""
     if not forms:
         return None
     single = tuple(f[0] for f in forms if len(f) == 1)
+    longer = tuple(f for f in forms if len(f) > 1)
     capitalised: dict[str, int] = {}
     uses: dict[str, int] = {}
     names: dict[str, str] = {}
     subject_count = 0
     for sentence in text.sentences:
         label = _label_words(sentence)
+        skip = 0
         for i, (word, stem_) in enumerate(zip(sentence.words, sentence.stems)):
+            if skip:                # the rest of a subject's name of several words
+                skip -= 1
+                continue
+            form = next((f for f in longer if tuple(sentence.stems[i:i + len(f)]) == f), None)
+            if form is not None:
+                subject_count += 1
+                skip = len(form) - 1
+                continue
             if stem_.startswith(single) if single else False:
                 subject_count += 1
                 continue
