@@ -849,4 +849,8 @@ def fit_calibration(features: Sequence[Mapping[str, float]], scores, groups, *,
         info["calibration_margin"] = sorted(set(float(m) for m in cap[1]))
     calibration = Calibration(name=name, models=tuple(models), max_score=float(max_score),
                               clip=clip, bare_list_share=BARE_LIST_SHARE, info=info)
+    if texts is not None:
+        from .vocabulary import forget_fitting
+
+        forget_fitting()
     return calibration, report

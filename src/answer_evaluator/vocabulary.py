@@ -29,11 +29,9 @@ MAX_GRAM = 2
 MIN_ANSWERS = 2
 
 
-@lru_cache(maxsize=16384)
 def grams(text: str, max_gram: int = MAX_GRAM) -> tuple[str, ...]:
     """The answer's stems and runs of up to `max_gram` neighbouring stems (joined by a
-    space), function words included: "not connected" must stay apart from "connected".
-    Cached: fitting meets every answer once per fold and ridge strength."""
+    space), function words included: "not connected" must stay apart from "connected"."""
     from .text import stems_of
 
     stems = stems_of(text)
@@ -43,16 +41,25 @@ def grams(text: str, max_gram: int = MAX_GRAM) -> tuple[str, ...]:
     return tuple(found)
 
 
-@lru_cache(maxsize=16384)
 def _counts(text: str, max_gram: int) -> tuple[tuple[str, int], ...]:
     return tuple(Counter(grams(text, max_gram)).items())
 
 
-def _tfidf(text: str, max_gram: int, index: dict[str, int], idf: Sequence[float]
-           ) -> dict[int, float]:
+#: Fitting meets every answer once per fold, ridge strength and vocabulary weight: it counts
+#: each answer's terms once (grading counts them afresh, so a long batch fills no cache).
+_fitting_counts = lru_cache(maxsize=16384)(_counts)
+
+
+def forget_fitting() -> None:
+    """Empty the fitting's cache of term counts (`fit_calibration` does, when it is done)."""
+    _fitting_counts.cache_clear()
+
+
+def _tfidf(text: str, max_gram: int, index: dict[str, int], idf: Sequence[float],
+           counts=_counts) -> dict[int, float]:
     """Column -> value of one answer's unit-length TF-IDF vector (sublinear tf)."""
     row = {index[g]: (1.0 + math.log(c)) * idf[index[g]]
-           for g, c in _counts(text, max_gram) if g in index}
+           for g, c in counts(text, max_gram) if g in index}
     norm = math.sqrt(sum(v * v for v in row.values()))
     return {j: v / norm for j, v in row.items()} if norm > 0 else {}
 
@@ -63,7 +70,7 @@ def document_frequencies(texts: Sequence[str], *, min_answers: int = MIN_ANSWERS
     inverse document frequencies, ln((1 + n) / (1 + df)) + 1 (scikit-learn's formula)."""
     df: Counter = Counter()
     for text in texts:
-        df.update(g for g, _ in _counts(text, max_gram))
+        df.update(g for g, _ in _fitting_counts(text, max_gram))
     terms = tuple(sorted(g for g, c in df.items() if c >= min_answers))
     n = len(texts)
     return terms, tuple(math.log((1 + n) / (1 + df[g])) + 1.0 for g in terms)
@@ -77,7 +84,7 @@ def tfidf_matrix(texts: Sequence[str], terms: Sequence[str], idf: Sequence[float
     index = {g: j for j, g in enumerate(terms)}
     data, columns, pointers = [], [], [0]
     for text in texts:
-        row = _tfidf(text, max_gram, index, idf)
+        row = _tfidf(text, max_gram, index, idf, _fitting_counts)
         for j in sorted(row):
             columns.append(j)
             data.append(row[j])
