@@ -591,7 +591,6 @@ class _Fold:
         self.standard = (X - self.mean) / self.scale        # every row, for predicting too
         self.words: tuple[str, ...] = ()
         if texts is not None:
-            self.texts = texts
             self.words, self.idf = document_frequencies([texts[i] for i in rows])
             self.tfidf = tfidf_matrix(texts, self.words, self.idf) if self.words else None
 
