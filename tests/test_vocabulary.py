@@ -170,7 +170,7 @@ def test_contributions_add_up_to_the_score_and_terms_read_as_written():
     vocabulary = Vocabulary(terms, idf, tuple(float(w) for w in np.linspace(-1, 1, len(terms))))
     text = "The gap is in a closed path"
     parts = vocabulary.contributions(text)
-    assert sum(e for _, e in parts) == pytest.approx(vocabulary.score(text))
+    assert sum(e for _, e in parts) == pytest.approx(vocabulary.unbounded(text))
     assert [abs(e) for _, e in parts] == sorted((abs(e) for _, e in parts), reverse=True)
     assert as_written("close path", "It is a Closed path.") == "Closed path"
     assert as_written("not connect", "the bulb is not connected") == "not connected"
@@ -202,3 +202,26 @@ def test_the_breakdown_names_the_subjects_words_that_moved_the_marks():
     evaluation = Evaluator(rubric, calibration=plain).evaluate(
         answer_from_text("Because there is a gap.", name="a"))
     assert evaluation.breakdown.calibration.words == ()
+
+
+def test_the_words_marks_keep_to_the_range_the_fitting_answers_show():
+    """A string of the subject's right-answer words gets from them no more than the
+    fitting answers' 95th percentile."""
+    from answer_evaluator.calibration import fit_calibration
+    from answer_evaluator.vocabulary import SCORE_PERCENTILES, Vocabulary
+
+    features, scores, groups, texts = synthetic()
+    calibration, _ = fit_calibration(features, scores, groups,
+                                     terms=(("ref_recall", "identity"),), fallback_terms=(),
+                                     texts=texts)
+    vocabulary = calibration.models[0].vocabulary
+    fitted = np.array([vocabulary.unbounded(t) for t in texts])
+    low, high = np.percentile(fitted, SCORE_PERCENTILES)
+    assert (vocabulary.low, vocabulary.high) == pytest.approx((low, high))
+    up, _ = vocabulary.strongest(6)
+    stuffed = " ".join(t for t, _ in up)
+    assert vocabulary.unbounded(stuffed) > vocabulary.high
+    assert vocabulary.score(stuffed) == pytest.approx(vocabulary.high)
+    assert vocabulary.score("entirely unrelated words") == min(max(0.0, low), high)
+    with pytest.raises(ValueError, match="low <= high"):
+        Vocabulary(("gap",), (1.0,), (0.5,), low=1.0, high=0.0)

@@ -35,7 +35,7 @@ import numpy as np
 
 from .errors import EvaluatorError
 from .model_answer import FUNCTION_WORDS, SOURCE as MODEL_ANSWER_SOURCE
-from .vocabulary import Vocabulary, document_frequencies, tfidf_matrix
+from .vocabulary import SCORE_PERCENTILES, Vocabulary, document_frequencies, tfidf_matrix
 
 FORMAT = "answer-evaluator-calibration"
 FORMAT_VERSION = 1
@@ -595,8 +595,9 @@ class _Fold:
             self.tfidf = tfidf_matrix(texts, self.words, self.idf) if self.words else None
 
     def fit(self, y: np.ndarray, alpha: float, weight: float):
-        """(feature coefficients, word weights or None, intercept) of a ridge fit on the
-        training rows (`y` their scores)."""
+        """(feature coefficients, (word weights, low, high) or None, intercept) of a ridge
+        fit on the training rows (`y` their scores); low and high are `SCORE_PERCENTILES` of
+        the words' marks on those rows."""
         from sklearn.linear_model import Ridge
 
         standard = self.standard[self.rows]
@@ -607,22 +608,29 @@ class _Fold:
                              self.tfidf[self.rows] * weight]).tocsr()
             model = Ridge(alpha=alpha).fit(design, y)
             k = standard.shape[1]
-            return model.coef_[:k], model.coef_[k:] * weight, float(model.intercept_)
+            words = model.coef_[k:] * weight
+            low, high = np.percentile(self.tfidf[self.rows] @ words, SCORE_PERCENTILES)
+            return model.coef_[:k], (words, float(low), float(high)), float(model.intercept_)
         model = Ridge(alpha=alpha).fit(standard, y)
         return model.coef_, None, float(model.intercept_)
 
     def predict(self, fitted, rows: np.ndarray) -> np.ndarray:
-        """The linear predictions of `fitted` (from `fit`) for `rows`."""
+        """The linear predictions of `fitted` (from `fit`) for `rows`, the words' marks
+        held to their range as `Vocabulary.score` holds them."""
         coef, words, intercept = fitted
         value = intercept + self.standard[rows] @ coef
         if words is not None:
-            value = value + self.tfidf[rows] @ words
+            weights, low, high = words
+            value = value + np.clip(self.tfidf[rows] @ weights, low, high)
         return value
 
     def model(self, terms, y: np.ndarray, alpha: float, weight: float) -> LinearModel:
         coef, words, intercept = self.fit(y, alpha, weight)
-        vocabulary = (Vocabulary(self.words, self.idf, tuple(float(w) for w in words))
-                      if words is not None else None)
+        vocabulary = None
+        if words is not None:
+            weights, low, high = words
+            vocabulary = Vocabulary(self.words, self.idf, tuple(float(w) for w in weights),
+                                    low=low, high=high)
         return LinearModel(tuple(Term(name, t, float(m), float(s), float(c))
                                  for (name, t), m, s, c
                                  in zip(terms, self.mean, self.scale, coef)),

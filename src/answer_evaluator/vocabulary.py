@@ -27,6 +27,10 @@ from typing import Sequence
 MAX_GRAM = 2
 #: A term must occur in at least this many fitting answers to be kept.
 MIN_ANSWERS = 2
+#: The marks the words may add or take away are held within these percentiles of what they
+#: give the fitting answers: a string of the subject's right-answer words ("a gap not
+#: connected damaged path") gets no more from them than a good real answer does.
+SCORE_PERCENTILES = (5.0, 95.0)
 
 
 def grams(text: str, max_gram: int = MAX_GRAM) -> tuple[str, ...]:
@@ -111,6 +115,9 @@ class Vocabulary:
     idf: tuple[float, ...]
     weights: tuple[float, ...]
     max_gram: int = MAX_GRAM
+    #: the range `score` keeps to (`SCORE_PERCENTILES` of the fitting answers' scores)
+    low: float = -math.inf
+    high: float = math.inf
 
     def __post_init__(self):
         if not len(self.terms) == len(self.idf) == len(self.weights):
@@ -119,16 +126,22 @@ class Vocabulary:
                              f"{len(self.weights)} weights")
         if self.max_gram < 1:
             raise ValueError(f"max_gram must be at least 1, got {self.max_gram}")
+        if not self.low <= self.high:
+            raise ValueError(f"the range of its marks must be low <= high, got "
+                             f"{self.low} and {self.high}")
 
     def score(self, text: str) -> float:
-        """The marks the answer's words add (negative: take away)."""
-        index = self._index()
-        row = _tfidf(text, self.max_gram, index, self.idf)
+        """The marks the answer's words add (negative: take away), within [low, high]."""
+        return min(self.high, max(self.low, self.unbounded(text)))
+
+    def unbounded(self, text: str) -> float:
+        """The weights times the answer's TF-IDF vector, before the range."""
+        row = _tfidf(text, self.max_gram, self._index(), self.idf)
         return float(sum(self.weights[j] * v for j, v in row.items()))
 
     def contributions(self, text: str) -> list[tuple[str, float]]:
         """(term, marks) for each of the answer's terms the vocabulary knows, the largest
-        effect first; they add up to `score(text)`."""
+        effect first; they add up to `unbounded(text)`."""
         row = _tfidf(text, self.max_gram, self._index(), self.idf)
         found = [(self.terms[j], self.weights[j] * v) for j, v in row.items()]
         return sorted(found, key=lambda tw: (-abs(tw[1]), tw[0]))
@@ -146,7 +159,9 @@ class Vocabulary:
         return ranked[::-1][:n], ranked[:n]
 
     def to_json(self) -> dict:
-        return {"max_gram": self.max_gram, "terms": list(self.terms),
+        bounds = {k: round(v, 6) for k, v in (("low", self.low), ("high", self.high))
+                  if math.isfinite(v)}
+        return {"max_gram": self.max_gram, **bounds, "terms": list(self.terms),
                 "idf": [round(v, 6) for v in self.idf],
                 "weights": [round(v, 6) for v in self.weights]}
 
@@ -155,4 +170,6 @@ class Vocabulary:
         return cls(terms=tuple(str(t) for t in data["terms"]),
                    idf=tuple(float(v) for v in data["idf"]),
                    weights=tuple(float(v) for v in data["weights"]),
-                   max_gram=int(data.get("max_gram", MAX_GRAM)))
+                   max_gram=int(data.get("max_gram", MAX_GRAM)),
+                   low=float(data.get("low", -math.inf)),
+                   high=float(data.get("high", math.inf)))
