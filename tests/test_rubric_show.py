@@ -37,6 +37,14 @@ def test_page_shows_every_part_of_the_rubric(india_japan_page, india_japan):
     assert str(escape(india_japan.conclusion.hints[0])) in html
 
 
+def test_page_shows_the_subjects_other_names():
+    from answer_evaluator.commands.rubric import render_rubric
+    from answer_evaluator.rubric import load_rubric
+
+    html = render_rubric(load_rubric(INDIA_JAPAN.parent / "harappan-architecture.toml"))
+    assert "the subject also named <strong>Indus Valley, Indus, Harappa</strong>" in html
+
+
 def test_renders_in_chromium(browser, india_japan_page, india_japan):
     for width in (1200, 390):                                    # desktop and phone
         check = browser.open(india_japan_page, width=width)
