@@ -55,7 +55,9 @@ def render(rubric_id, question, directive, marks, words, dimensions, source_name
         f"   # TEACHER: UPSC asks {expected[0]} words for {marks} marks"
     out += [f"word_limit = {words}{note}", f"max_marks = {marks}",
             '# paper = "GS-II"                   # TEACHER: set the paper (GS-I..GS-IV, Essay)',
-            '# topic = ""']
+            '# topic = ""',
+            '# subject_names = []                # TEACHER: other names answers use for the '
+            'subject ("Indus Valley" for "Harappan")']
     if source_name:
         out.append(f"source = {_s('Drafted from ' + source_name + '; facts to be restated')}")
     out += ["", "[introduction]", "hints = ["]
