@@ -69,7 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-vocabulary", action="store_true",
                         help="do not learn the subject's words (by default their weight is "
                              "chosen by cross-validation by question, 0 when they do not "
-                             "help); for a calibration meant for other subjects")
+                             "help); for a calibration meant for other subjects. A "
+                             "calibration for one rubric (--rubric) never learns them: the "
+                             "answers to one question are too few")
     parser.add_argument("--force", action="store_true", help="overwrite an existing file")
     return parser
 
