@@ -4,8 +4,9 @@ A calibration is a small regularised linear model (scikit-learn's Ridge at fitti
 stored as plain JSON: feature names, the transform and standardisation of each, the
 coefficients, the intercept and the clip range, and, when fitting found that it helps, the
 subject's vocabulary (vocabulary.py: word weights learned across questions, chosen by nested
-cross-validation). Loading it needs neither scikit-learn nor pickle. `Calibration.marks_share(features)` maps a dict of named features to 0..1 of the
-maximum marks; the engine calls it when an Evaluator is given a calibration.
+cross-validation). Loading it needs neither scikit-learn nor pickle.
+`Calibration.marks_share(features)` maps a dict of named features to 0..1 of the maximum
+marks; the engine calls it when an Evaluator is given a calibration.
 
 One function, `feature_dict`, computes the features from an Evaluation, the answer text and
 the rubric, so every path (the `evaluate` command, `evaluate agreement`, `evaluate
@@ -400,10 +401,7 @@ class Calibration:
         model = self.model_for(features) if not self._no_answer(features) else None
         if model is None or model.vocabulary is None:
             return ()
-        from .vocabulary import as_written
-
-        return tuple((as_written(term, answer_text), effect) for term, effect
-                     in model.vocabulary.contributions(answer_text)[:n])
+        return model.vocabulary.words_in(answer_text, n)
 
     def extra_features(self, answer_text: str, rubric) -> dict[str, float]:
         """The features the engine does not compute itself (for the engine to add)."""
@@ -590,6 +588,7 @@ class _Fold:
         self.scale[self.scale == 0] = 1.0
         self.standard = (X - self.mean) / self.scale        # every row, for predicting too
         self.words: tuple[str, ...] = ()
+        self._designs: dict[float, object] = {}      # vocabulary weight -> training design
         if texts is not None:
             self.words, self.idf = document_frequencies([texts[i] for i in rows])
             self.tfidf = tfidf_matrix(texts, self.words, self.idf) if self.words else None
@@ -602,10 +601,12 @@ class _Fold:
 
         standard = self.standard[self.rows]
         if weight > 0 and self.words:
-            from scipy.sparse import csr_matrix, hstack
+            design = self._designs.get(weight)
+            if design is None:
+                from scipy.sparse import csr_matrix, hstack
 
-            design = hstack([csr_matrix(standard),
-                             self.tfidf[self.rows] * weight]).tocsr()
+                design = self._designs[weight] = hstack(
+                    [csr_matrix(standard), self.tfidf[self.rows] * weight]).tocsr()
             model = Ridge(alpha=alpha).fit(design, y)
             k = standard.shape[1]
             words = model.coef_[k:] * weight

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Sequence
 
 #: The longest word run kept: single stems and pairs of neighbouring stems.
@@ -99,11 +99,20 @@ def tfidf_matrix(texts: Sequence[str], terms: Sequence[str], idf: Sequence[float
 def as_written(term: str, text: str) -> str:
     """A term of stems ("not connect") in the words the answer wrote it with ("not
     connected"): each stem as its first word in `text` that has it."""
+    return _spelled(term, _written_forms(text))
+
+
+def _written_forms(text: str) -> dict[str, str]:
+    """Stem -> the first word of `text` that has it."""
     from .text import stem, tokenize
 
     written: dict[str, str] = {}
     for word in tokenize(text)[0]:
         written.setdefault(stem(word), word)
+    return written
+
+
+def _spelled(term: str, written: dict[str, str]) -> str:
     return " ".join(written.get(part, part) for part in term.split(" "))
 
 
@@ -136,22 +145,28 @@ class Vocabulary:
 
     def unbounded(self, text: str) -> float:
         """The weights times the answer's TF-IDF vector, before the range."""
-        row = _tfidf(text, self.max_gram, self._index(), self.idf)
-        return float(sum(self.weights[j] * v for j, v in row.items()))
+        return float(sum(self._effects(text).values()))
 
     def contributions(self, text: str) -> list[tuple[str, float]]:
         """(term, marks) for each of the answer's terms the vocabulary knows, the largest
         effect first; they add up to `unbounded(text)`."""
-        row = _tfidf(text, self.max_gram, self._index(), self.idf)
-        found = [(self.terms[j], self.weights[j] * v) for j, v in row.items()]
+        found = [(self.terms[j], effect) for j, effect in self._effects(text).items()]
         return sorted(found, key=lambda tw: (-abs(tw[1]), tw[0]))
 
+    def words_in(self, text: str, n: int = 3) -> tuple[tuple[str, float], ...]:
+        """The `n` terms of `contributions` as the answer wrote them, with their marks."""
+        top = self.contributions(text)[:n]
+        written = _written_forms(text) if top else {}
+        return tuple((_spelled(term, written), effect) for term, effect in top)
+
+    def _effects(self, text: str) -> dict[int, float]:
+        """Column -> marks of each known term of the answer (weight x TF-IDF)."""
+        row = _tfidf(text, self.max_gram, self._index, self.idf)
+        return {j: self.weights[j] * v for j, v in row.items()}
+
+    @cached_property
     def _index(self) -> dict[str, int]:
-        index = self.__dict__.get("_index_cache")
-        if index is None:
-            index = {g: j for j, g in enumerate(self.terms)}
-            object.__setattr__(self, "_index_cache", index)
-        return index
+        return {g: j for j, g in enumerate(self.terms)}
 
     def strongest(self, n: int = 10) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
         """The `n` terms that add most and the `n` that take away most, with their weights."""
