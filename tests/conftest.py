@@ -29,10 +29,23 @@ def pytest_configure(config):
     empty = Path(tempfile.mkdtemp(prefix="nltk-data-empty-"))
     os.environ["NLTK_DATA"] = str(empty)
     # the rubric index cache of automatic choice: a fresh folder, never the user's own
-    os.environ["ANSWER_EVALUATOR_CACHE"] = tempfile.mkdtemp(prefix="answer-evaluator-cache-")
+    cache = tempfile.mkdtemp(prefix="answer-evaluator-cache-")
+    os.environ["ANSWER_EVALUATOR_CACHE"] = cache
+    _RUN_FOLDERS.extend([empty, Path(cache)])
     import nltk.data
 
     nltk.data.path[:] = [str(empty)]
+
+
+#: The folders `pytest_configure` made for this run, removed when it ends.
+_RUN_FOLDERS: list[Path] = []
+
+
+def pytest_unconfigure(config):
+    """Remove the run's own folders, so that test runs leave nothing behind."""
+    for folder in _RUN_FOLDERS:
+        shutil.rmtree(folder, ignore_errors=True)
+    _RUN_FOLDERS.clear()
 
 
 @pytest.fixture(scope="session")
