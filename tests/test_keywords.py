@@ -313,3 +313,26 @@ def test_a_run_of_letters_longer_than_any_compound_is_searched_for_no_keyword():
     assert [t for _, t, _, _ in matched(SLIPS, f"{rest}lithography.")] == ["lithography"]
     assert matched(SLIPS, f"{rest}xlithography.") == []       # one letter past the limit
     assert matched(SLIPS, "x" * 100_000 + "lithography") == []    # a pasted run of letters
+
+
+@pytest.mark.parametrize("text", [
+    "The Nāgara style has a curvilinear shikhara.",      # IAST transliteration
+    "The NAGARA style has a curvilinear shikhara.",
+    "The Nagara style has a curvilinear shikhara.",
+])
+def test_diacritics_of_a_transliteration_match_the_plain_keyword(text):
+    rubric = rubric_with(("Nagara", ["Nagara style"]), ("garbhagriha", ["garbhagrha"]))
+    assert [t for _, t, _, _ in matched(rubric, text)] == ["Nagara"], text
+    assert [t for _, t, _, _ in matched(rubric, "A small garbhagṛha.")] == ["garbhagriha"]
+
+
+def test_a_keyword_written_with_diacritics_matches_the_plain_spelling():
+    rubric = rubric_with(("El Niño", ["La Niña"]))
+    assert [(t, words) for _, t, words, _ in matched(rubric, "El Nino and La Nina years.")] \
+        == [("El Niño", "El Nino"), ("El Niño", "La Nina")]
+
+
+def test_ligatures_of_text_taken_from_a_pdf_match():
+    rubric = rubric_with(("financial inclusion", []))
+    assert [t for _, t, _, _ in matched(rubric, "UPI widened ﬁnancial inclusion.")] \
+        == ["financial inclusion"]

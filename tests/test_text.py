@@ -156,3 +156,22 @@ def test_a_markdown_answer_is_graded_as_the_same_answer_in_plain_text():
                                                           for s in one.sentences]
     assert other.marks == one.marks
     assert [d.state for d in other.dimensions] == [d.state for d in one.dimensions]
+
+
+@pytest.mark.parametrize("word, folded", [
+    ("Nāgara", "Nagara"), ("Drāviḍa", "Dravida"), ("garbhagṛha", "garbhagrha"),
+    ("Śilpaśāstra", "Silpasastra"), ("Niño", "Nino"), ("naïve", "naive"), ("ﬁnance", "finance"),
+    ("Japan", "Japan"),
+    ("भारत", "भारत"),          # another script keeps its marks (the vowel sign is one)
+])
+def test_accents_of_latin_letters_are_folded(word, folded):
+    from answer_evaluator.text import fold_accents
+
+    assert fold_accents(word) == folded
+
+
+def test_stems_ignore_the_accents_of_a_transliteration():
+    from answer_evaluator.text import stem
+
+    assert stem("Nāgara") == stem("Nagara") == "nagara"
+    assert stem("Drāviḍian") == stem("Dravidian")

@@ -8,6 +8,7 @@ function; `analyse` composes them.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from .models import AnalysedText, Sentence
@@ -147,11 +148,26 @@ def normalise_number(token: str) -> str:
     return lowered
 
 
+def fold_accents(word: str) -> str:
+    """The word with the accents of its Latin letters taken off, as a transliteration with
+    diacritics is read: "Nāgara" -> "Nagara", "garbhagṛha" -> "garbhagrha", "Niño" -> "Nino".
+    Letters of other scripts keep their marks."""
+    if word.isascii():
+        return word
+    kept: list[str] = []
+    for char in unicodedata.normalize("NFKD", word):
+        if unicodedata.combining(char) and kept and kept[-1].isascii():
+            continue
+        kept.append(char)
+    return unicodedata.normalize("NFC", "".join(kept))
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """Lower-cased Snowball stem of one word token, British and American spellings merged;
-    number tokens get `normalise_number`."""
-    lowered = word.lower()
+    """Lower-cased Snowball stem of one word token, British and American spellings merged,
+    accents of Latin letters taken off (`fold_accents`); number tokens get
+    `normalise_number`."""
+    lowered = fold_accents(word.lower())
     if not lowered[:1].isalpha():
         return normalise_number(lowered)
     if len(lowered) > 5 and lowered not in _NOT_BRITISH:
