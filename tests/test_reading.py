@@ -58,6 +58,14 @@ def test_missing_file_and_folder(tmp_path):
         read_answer(tmp_path)
 
 
+def test_a_broken_link_and_a_link_to_itself_say_so(tmp_path):
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "deleted.txt")
+    (tmp_path / "loop.txt").symlink_to(tmp_path / "loop.txt")
+    for name in ("gone.txt", "loop.txt"):
+        with pytest.raises(AnswerReadError, match=f"{name}: is a broken link"):
+            read_answer(tmp_path / name)
+
+
 def test_huge_file_is_refused_without_reading_it_all(tmp_path):
     path = tmp_path / "huge.txt"
     with path.open("wb") as handle:

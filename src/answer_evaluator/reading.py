@@ -28,6 +28,8 @@ def read_answer(path: Path | str) -> Answer:
     """Read and normalise the answer at `path`; raise AnswerReadError naming the file."""
     path = Path(path)
     if not path.exists():
+        if path.is_symlink():
+            raise AnswerReadError(path, "is a broken link (its target does not exist)")
         raise AnswerReadError(path, "no such file")
     if path.is_dir():
         raise AnswerReadError(path, "is a folder, not an answer file")
