@@ -212,3 +212,12 @@ def test_the_summary_says_a_warning_that_is_also_the_first_advice_once(workdir, 
     assert sum(advice in line for line in out.splitlines()) == 1
     assert "(only touched)" in out          # a missing dimension the answer touches
 
+
+
+def test_a_system_error_without_a_file_name_reads_cleanly(capsys):
+    from answer_evaluator.cli import _report_error
+
+    assert _report_error(TimeoutError("took too long"), traceback=False) == 1
+    assert capsys.readouterr().err == "evaluate: error: took too long\n"
+    assert _report_error(FileNotFoundError(2, "No such file or directory", "a.txt"), False) == 1
+    assert capsys.readouterr().err == "evaluate: error: a.txt: No such file or directory\n"

@@ -175,3 +175,23 @@ def test_stems_ignore_the_accents_of_a_transliteration():
 
     assert stem("Nāgara") == stem("Nagara") == "nagara"
     assert stem("Drāviḍian") == stem("Dravidian")
+
+
+def test_long_prose_is_split_in_pieces_at_sentence_ends():
+    """Punkt runs under NLTK's time limit, which a block of a hundred thousand short lines
+    exceeded ("regular-expression match exceeded its 5.0s time limit"): prose longer than
+    SENTENCE_PIECE_CHARS goes to it in pieces cut at sentence ends, and no sentence is lost
+    or cut."""
+    from answer_evaluator.text import SENTENCE_PIECE_CHARS, _pieces, split_sentences
+
+    text = "India and Japan met in Tokyo. " * 2000            # 60,000 characters
+    pieces = _pieces(text)
+    assert len(pieces) > 1 and all(len(p) <= SENTENCE_PIECE_CHARS for p in pieces)
+    assert "".join(pieces) == text
+    assert all(p.endswith(". ") for p in pieces[:-1])
+    assert split_sentences(text) == ["India and Japan met in Tokyo."] * 2000
+    lines = "India.\n" * 4000
+    assert split_sentences(lines) == ["India."] * 4000
+    words = "japan " * 10000                                 # no sentence end: cut at spaces
+    assert "".join(_pieces(words)) == words
+    assert " ".join(split_sentences(words)).split() == ["japan"] * 10000

@@ -260,7 +260,8 @@ def _report_error(exc: Exception, traceback: bool) -> int:
         print(f"evaluate: error: {exc}", file=sys.stderr)
         return ExitStatus.SOME_FAILED
     if isinstance(exc, OSError):
-        print(f"evaluate: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"evaluate: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return ExitStatus.SOME_FAILED
     print(f"evaluate: internal error: {type(exc).__name__}: {exc} (run with --traceback "
           "and report it)", file=sys.stderr)

@@ -213,9 +213,30 @@ def count_words(text: str) -> int:
     return len(_COUNTED_WORD.findall(text))
 
 
+#: Punkt is given prose in pieces of at most this many characters, cut at a sentence's end
+#: (or a space): its regular expression runs under NLTK's time limit, which a block of a
+#: hundred thousand short lines would exceed.
+SENTENCE_PIECE_CHARS = 20_000
+_PIECE_END = re.compile(r"[.!?][\"')\]]*\s+")
+
+
+def _pieces(text: str) -> list[str]:
+    """`text` cut into pieces of at most SENTENCE_PIECE_CHARS characters, each ending at the
+    last sentence end (else the last space) before the limit."""
+    pieces = []
+    while len(text) > SENTENCE_PIECE_CHARS:
+        window = text[:SENTENCE_PIECE_CHARS]
+        ends = [m.end() for m in _PIECE_END.finditer(window)]
+        cut = ends[-1] if ends else window.rfind(" ") + 1 or SENTENCE_PIECE_CHARS
+        pieces.append(text[:cut])
+        text = text[cut:]
+    return pieces + [text]
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences of one block of prose, keeping abbreviations such as Dr., U.S., Rs. intact."""
-    return [s.strip() for s in _sentence_splitter().tokenize(text) if s.strip()]
+    splitter = _sentence_splitter()
+    return [s.strip() for piece in _pieces(text) for s in splitter.tokenize(piece) if s.strip()]
 
 
 def split_blocks(paragraph: str, *, last: bool = True) -> list[tuple[str, str]]:
