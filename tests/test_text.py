@@ -195,3 +195,17 @@ def test_long_prose_is_split_in_pieces_at_sentence_ends():
     words = "japan " * 10000                                 # no sentence end: cut at spaces
     assert "".join(_pieces(words)) == words
     assert " ".join(split_sentences(words)).split() == ["japan"] * 10000
+    run = "x" * 50_000 + "lithography more"                  # never cut inside a word
+    assert _pieces(run) == [run[:-4], "more"]
+
+
+def test_sentences_are_still_split_if_punkt_runs_out_of_time(monkeypatch):
+    from answer_evaluator import text
+
+    class Slow:
+        def tokenize(self, piece):
+            raise TimeoutError("regular-expression match exceeded its 5.0s time limit")
+
+    monkeypatch.setattr(text, "_sentence_splitter", lambda: Slow())
+    assert text.split_sentences("India met Japan. They signed a pact! Why? ") == [
+        "India met Japan.", "They signed a pact!", "Why?"]

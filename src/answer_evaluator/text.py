@@ -220,23 +220,43 @@ SENTENCE_PIECE_CHARS = 20_000
 _PIECE_END = re.compile(r"[.!?][\"')\]]*\s+")
 
 
+_SPACE = re.compile(r"\s")
+
+
 def _pieces(text: str) -> list[str]:
-    """`text` cut into pieces of at most SENTENCE_PIECE_CHARS characters, each ending at the
-    last sentence end (else the last space) before the limit."""
+    """`text` cut into pieces of about SENTENCE_PIECE_CHARS characters, each ending at the
+    last sentence end (else the last space) before the limit; never inside a word (a word
+    longer than the limit makes its piece longer)."""
     pieces = []
     while len(text) > SENTENCE_PIECE_CHARS:
         window = text[:SENTENCE_PIECE_CHARS]
         ends = [m.end() for m in _PIECE_END.finditer(window)]
-        cut = ends[-1] if ends else window.rfind(" ") + 1 or SENTENCE_PIECE_CHARS
+        cut = ends[-1] if ends else max(window.rfind(" "), window.rfind("\n")) + 1
+        if not cut:
+            space = _SPACE.search(text, SENTENCE_PIECE_CHARS)
+            if space is None:
+                break
+            cut = space.end()
         pieces.append(text[:cut])
         text = text[cut:]
     return pieces + [text]
 
 
+_PLAIN_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def _piece_sentences(piece: str) -> list[str]:
+    """Punkt's sentences of one piece; should its regular expression still run out of NLTK's
+    time on some pathological text, the piece is cut at every ".", "!" or "?" and a space."""
+    try:
+        return _sentence_splitter().tokenize(piece)
+    except TimeoutError:
+        return _PLAIN_SENTENCE_END.split(piece)
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences of one block of prose, keeping abbreviations such as Dr., U.S., Rs. intact."""
-    splitter = _sentence_splitter()
-    return [s.strip() for piece in _pieces(text) for s in splitter.tokenize(piece) if s.strip()]
+    return [s.strip() for piece in _pieces(text) for s in _piece_sentences(piece) if s.strip()]
 
 
 def split_blocks(paragraph: str, *, last: bool = True) -> list[tuple[str, str]]:
