@@ -494,3 +494,25 @@ def test_negation_and_word_order_features():
     assert text_features("Nothing.", "Nothing happens.")["negation"] == 0.0
     assert same["bigram_recall"] > text_features("battery path bulb closed", reference)[
         "bigram_recall"]
+
+
+def test_the_command_line_grades_a_model_answer_as_agreement_measures_it(tmp_path, capsys):
+    """`evaluate ANSWER --model-answer REF --question Q` uses the same settings, features and
+    calibration as `evaluate agreement`, so the measured figures are those of the command."""
+    import json
+
+    from answer_evaluator import agreement as ag
+    from answer_evaluator.calibration import load_calibration
+    from answer_evaluator.cli import main
+
+    rows = ag.load_graded_answers(FIXTURE)[:6]
+    calibrated = ag.grade_rows(rows, calibration=load_calibration("default"))
+    for i, row in enumerate(rows):
+        (tmp_path / "answer.txt").write_text(row.student_answer, encoding="utf-8")
+        (tmp_path / "reference.txt").write_text(row.reference_answer, encoding="utf-8")
+        assert main([str(tmp_path / "answer.txt"), "--model-answer", str(tmp_path / "reference.txt"),
+                     "--question", row.question, "--json", "--no-report"]) == 0
+        shown = json.loads(capsys.readouterr().out)
+        breakdown = shown.get("breakdown") or shown["evaluation"]["breakdown"]
+        assert breakdown["unrounded"] == pytest.approx(calibrated.predicted[i], abs=1e-4), row.row
+        assert breakdown["calibration"] is not None
