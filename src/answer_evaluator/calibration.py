@@ -36,7 +36,8 @@ import numpy as np
 
 from .errors import EvaluatorError
 from .model_answer import FUNCTION_WORDS, SOURCE as MODEL_ANSWER_SOURCE
-from .vocabulary import SCORE_PERCENTILES, Vocabulary, document_frequencies, tfidf_matrix
+from .vocabulary import (SCORE_PERCENTILES, Vocabulary, document_frequencies,
+                         forget_fitting, tfidf_matrix)
 
 FORMAT = "answer-evaluator-calibration"
 FORMAT_VERSION = 1
@@ -858,7 +859,5 @@ def fit_calibration(features: Sequence[Mapping[str, float]], scores, groups, *,
     calibration = Calibration(name=name, models=tuple(models), max_score=float(max_score),
                               clip=clip, bare_list_share=BARE_LIST_SHARE, info=info)
     if texts is not None:
-        from .vocabulary import forget_fitting
-
         forget_fitting()
     return calibration, report

@@ -218,9 +218,9 @@ def count_words(text: str) -> int:
 #: hundred thousand short lines would exceed.
 SENTENCE_PIECE_CHARS = 20_000
 _PIECE_END = re.compile(r"[.!?][\"')\]]*\s+")
-
-
 _SPACE = re.compile(r"\s")
+#: Where the plain fallback of `_piece_sentences` ends a sentence.
+_PLAIN_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 def _pieces(text: str) -> list[str]:
@@ -240,9 +240,6 @@ def _pieces(text: str) -> list[str]:
         pieces.append(text[:cut])
         text = text[cut:]
     return pieces + [text]
-
-
-_PLAIN_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 def _piece_sentences(piece: str) -> list[str]:

@@ -96,12 +96,6 @@ def tfidf_matrix(texts: Sequence[str], terms: Sequence[str], idf: Sequence[float
     return csr_matrix((data, columns, pointers), shape=(len(texts), len(terms)))
 
 
-def as_written(term: str, text: str) -> str:
-    """A term of stems ("not connect") in the words the answer wrote it with ("not
-    connected"): each stem as its first word in `text` that has it."""
-    return _spelled(term, _written_forms(text))
-
-
 def _written_forms(text: str) -> dict[str, str]:
     """Stem -> the first word of `text` that has it."""
     from .text import stem, tokenize
@@ -113,6 +107,8 @@ def _written_forms(text: str) -> dict[str, str]:
 
 
 def _spelled(term: str, written: dict[str, str]) -> str:
+    """A term of stems ("not connect") in the words the answer wrote it with ("not
+    connected"): each stem as its first word in the answer that has it."""
     return " ".join(written.get(part, part) for part in term.split(" "))
 
 
