@@ -348,6 +348,23 @@ def test_a_dimension_named_by_its_keyword_is_partly_covered_whatever_its_score()
     assert unnamed.dimensions[0].state is Coverage.MISSING
 
 
+def test_a_dimension_none_of_whose_keywords_is_met_is_at_most_partly_covered():
+    """The model points' similarity alone does not cover a dimension: a sentence can echo a
+    point's words and say something else ("far fewer than the guaranteed 100 days" against
+    "guarantees 100 days"). With one of its specifics named, the same sentence covers it."""
+    from answer_evaluator.rubric import parse_rubric
+
+    rubric = parse_rubric(NAMED_ONLY)
+    echo = evaluate_answer("Bees carry grains from flower to flower, so crops set fruit and "
+                           "seed.", rubric).dimensions[0]
+    assert echo.matched_terms == () and echo.point_score == pytest.approx(1.0)
+    assert echo.state is Coverage.PARTLY
+    named = evaluate_answer("Bees carry pollen from flower to flower, so crops set fruit and "
+                            "seed.", rubric).dimensions[0]
+    assert named.matched_terms == ("pollen",)
+    assert named.state is Coverage.COVERED
+
+
 def _length_factor(words: int, limit: int = 100, settings=None) -> float:
     import numpy as np
 

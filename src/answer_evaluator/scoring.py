@@ -256,6 +256,8 @@ def score_dimensions(rubric: Rubric, hits: tuple[KeywordHit, ...],
                  else Coverage.MISSING)
         matched = tuple(g.term for g in dim.keywords
                         if credit.get((dim.dimension_id, g.term), 0.0) > 0)
+        if state is Coverage.COVERED and dim.keywords and not matched:
+            state = Coverage.PARTLY
         missing = tuple(g.term for g in sorted(dim.keywords, key=lambda g: -g.weight)
                         if g.term not in matched)
         scores.append(DimensionScore(dim.dimension_id, dim.title, dim.weight, state, score,
@@ -279,6 +281,8 @@ def settle_states(dimensions: tuple[DimensionScore, ...], fluency_value: float,
         if (state is Coverage.MISSING and d.state is not Coverage.MISSING and word_order > 0
                 and subject_factor >= settings.touched_subject_factor):
             state = Coverage.PARTLY          # touched, by a list or fragments
+        if state is Coverage.COVERED and d.missing_terms and not d.matched_terms:
+            state = Coverage.PARTLY          # none of its specifics named: not developed
         settled.append(d if state is d.state else replace(d, state=state))
     return tuple(settled)
 
