@@ -160,6 +160,52 @@ def test_word_limit_role(role, costs):
         assert length[0].marks == pytest.approx(-10 * DEFAULT_SETTINGS.soft_length_deduction)
 
 
+def test_a_required_key_element_caps_the_marks_of_an_answer_that_misses_it():
+    """"No credit unless a trait is named": under any scheme, an answer that misses a required
+    dimension earns at most the marks the rubric gives without it, and the breakdown says so
+    and still adds up."""
+    bands = ('[marking]\nscheme = "bands"\nword_limit = "none"\n'
+             'bands = [{ made = 2, marks = 2 }, { made = 1, marks = 1 }]\n')
+    plain = rubric(bands)
+    gated = rubric(bands + 'required = [{ dimension = "yield" }]')
+    harvest = "Without bees many fruit and vegetable crops would give much smaller harvests."
+    assert grade(plain, ONE).marks == 1
+    lacking = grade(gated, ONE)                   # pollination only: yield missing
+    assert lacking.marks == 0
+    line = next(line for line in lacking.breakdown.lines if line.code == "required")
+    assert line.marks == pytest.approx(-1) and "'Crop yield'" in line.reason
+    assert lacking.breakdown.total == pytest.approx(lacking.marks)
+    assert dict(lacking.features)["required_missing"] == 1.0
+    assert grade(gated, harvest).marks == 1       # the required element alone earns its band
+    assert grade(gated, BOTH).marks == 2
+    assert not [line for line in grade(gated, BOTH).breakdown.lines if line.code == "required"]
+    assert plain.marking.required == () and gated.marking.required[0].otherwise == 0
+    partial = rubric('[marking]\nscheme = "marks"\nrequired = [{ dimension = "yield", '
+                     'otherwise = 0.5 }]', max_marks=4, marks_a="marks = 2", marks_b="marks = 2")
+    assert grade(partial, ONE).marks == 0.5       # otherwise: at most half a mark
+
+
+def test_a_calibration_adds_nothing_to_an_answer_that_misses_a_required_element():
+    from answer_evaluator.marking import calibration_margin
+
+    assert calibration_margin(DEFAULT_SETTINGS, {"required_missing": 1.0}) == 0.0
+    assert calibration_margin(DEFAULT_SETTINGS, {"required_missing": 0.0}) == pytest.approx(
+        DEFAULT_SETTINGS.calibration_margin)
+
+    class Generous:                       # a calibration that gives full marks to anything
+        name, max_score = "generous", 2.0
+
+        def marks_share(self, features):
+            return 1.0
+
+    gated = rubric('[marking]\nscheme = "bands"\nword_limit = "none"\nbands = [{ made = 2, '
+                   'marks = 2 }, { made = 1, marks = 1 }]\nrequired = [{ dimension = "yield" }]')
+    lacking = Evaluator(gated, calibration=Generous()).evaluate(ONE)
+    assert lacking.marks == 0
+    assert lacking.breakdown.total == pytest.approx(lacking.marks)
+    assert Evaluator(gated, calibration=Generous()).evaluate(BOTH).marks == 2
+
+
 # ----------------------------------------------------------------------------- validation
 
 
@@ -180,6 +226,15 @@ def test_word_limit_role(role, costs):
      "more than the rubric's maximum"),
     ('[marking]\nschema = "bands"', {}, "unknown field 'schema' (did you mean 'scheme'?)"),
     ('', {"marks_a": "marks = 1"}, "has marks but the scheme is 'weights'"),
+    ('[marking]\nrequired = [{ dimension = "pollen" }]', {},
+     "'pollen' is not a dimension of this rubric (its dimensions: pollination, yield)"),
+    ('[marking]\nrequired = [{ dimension = "yield", otherwise = 2 }]', {},
+     "otherwise = 2 leaves the maximum of 2 marks open"),
+    ('[marking]\nrequired = [{ dimension = "yield" }, { dimension = "yield" }]', {},
+     "dimension 'yield' is required twice"),
+    ('[marking]\nrequired = [{ dimension = "yield", unless = 1 }]', {},
+     "unknown field 'unless'"),
+    ('[marking]\nrequired = [{ otherwise = 1 }]', {}, "the required field 'dimension'"),
 ])
 def test_the_loader_rejects_a_bad_marking_table_with_a_clear_message(marking, extra, message):
     with pytest.raises(RubricError) as caught:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from .keywords import KeywordMatcher
 from .focus import (focus_similarity, forward_hits, forward_sentences, recommendations,
                     touch_way_forward)
-from .marking import ContentChecks, content_fraction, mark, scheme_share, subject_factor, word_limit_role
+from .marking import (ContentChecks, content_fraction, mark, scheme_share, subject_factor,
+                      unmet_requirement, word_limit_role)
 from .models import Answer, Evaluation, Rubric
 from .reading import answer_from_text
 from .scoring import (answer_flags, check_directive, check_length, check_structure, fluency,
@@ -111,6 +112,7 @@ class Evaluator:
             ("structure", structure.score), ("directive", directive.score),
             ("length_ratio", length.ratio), ("length_factor", length.factor),
             ("quality", quality_of(content, structure, directive, settings)),
+            ("required_missing", float(unmet_requirement(rubric, dimensions) is not None)),
         ) + tuple((f"dimension:{d.dimension_id}", d.score) for d in dimensions)
         if self.calibration is not None:
             extra = getattr(self.calibration, "extra_features", None)

@@ -19,6 +19,8 @@ Schemes (docs/rubrics.md, "Marking schemes"):
 In count and bands a covered dimension counts as one key element, a partly covered one as
 `partly_counts` of one. Introduction and conclusion marks, where declared, are earned when
 the structure check finds them.
+Under any scheme, an answer that misses a `required` key element earns at most the marks
+the rubric gives without it (often none), and a calibration adds nothing to it.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import math
 from dataclasses import dataclass
 
 from .models import (CalibrationStep, Coverage, DimensionMarks, Evidence, KeywordHit,
-                     LengthReport, MarkLine, MarksBreakdown, PointMatch, Rubric,
+                     LengthReport, MarkLine, MarksBreakdown, PointMatch, Requirement, Rubric,
                      DimensionScore, DirectiveReport, StructureReport)
 from .settings import ESSAY_ANSWER_SOURCE, Settings
 
@@ -164,6 +166,11 @@ def mark(rubric: Rubric, settings: Settings, *, dimensions: tuple[DimensionScore
                               length.verdict))
     unrounded = scaled * length.factor
     factor = content_share * strictness * length.factor
+    unmet = unmet_requirement(rubric, dimensions)
+    if unmet is not None and unrounded > unmet.otherwise:
+        lines.append(MarkLine("required", "Required point missing", unmet.otherwise - unrounded,
+                              requirement_reason(rubric, unmet)))
+        unrounded = unmet.otherwise
 
     # 5. calibration, capped by what the content supports
     step = None
@@ -172,6 +179,7 @@ def mark(rubric: Rubric, settings: Settings, *, dimensions: tuple[DimensionScore
         values = dict(features or ())
         values["scheme_share"] = unrounded / top if top else 0.0
         predicted = top * float(calibration.marks_share(values))
+        values["required_missing"] = float(unmet is not None)
         margin = calibration_margin(settings, values)
         predicted, cap, final = capped_calibration(predicted, unrounded, top, margin)
         explain = getattr(calibration, "vocabulary_words", None)
@@ -203,6 +211,23 @@ def mark(rubric: Rubric, settings: Settings, *, dimensions: tuple[DimensionScore
                           rubric.marking.full_marks_at if scheme in ("count", "best") else 0.0)
 
 
+def unmet_requirement(rubric: Rubric, dimensions) -> Requirement | None:
+    """The required key element ([marking] `required`) the answer misses that leaves it the
+    fewest marks, or None when it misses none."""
+    states = {d.dimension_id: d.state for d in dimensions}
+    unmet = [r for r in rubric.marking.required
+             if states.get(r.dimension_id) is Coverage.MISSING]
+    return min(unmet, key=lambda r: r.otherwise) if unmet else None
+
+
+def requirement_reason(rubric: Rubric, requirement: Requirement) -> str:
+    title = next(d.title for d in rubric.dimensions
+                 if d.dimension_id == requirement.dimension_id)
+    return (f"the marking scheme gives no marks without '{title}'" if requirement.otherwise == 0
+            else f"the marking scheme gives at most {requirement.otherwise:g} marks without "
+                 f"'{title}'")
+
+
 def words_reason(words) -> str:
     """" (words of the subject it learned: 'a gap' +0.4, 'circuit' -0.2)" (or "")."""
     shown = [(w, e) for w, e in words if abs(e) >= 0.05]
@@ -218,8 +243,11 @@ def calibration_margin(settings: Settings, features=None) -> float:
     the model answer (the `terse` feature, 0 when it says as much) by `terse_margin`, or by
     `lone_word_terse_margin` for an answer of a single content word, so that one word cannot
     borrow the marks human markers gave to full answers while a short correct answer keeps
-    part of the margin."""
+    part of the margin. None when the answer misses a required key element (the
+    `required_missing` feature): the rubric's cap for it stands."""
     values = dict(features or ())
+    if float(values.get("required_missing", 0.0)) > 0.5:
+        return 0.0          # a required key element is missing: nothing to rescale upwards
     terse = min(1.0, max(0.0, float(values.get("terse", 0.0))))
     lone_word = round(math.expm1(float(values.get("answer_words", 0.0)))) == 1
     shrink = settings.lone_word_terse_margin if lone_word else settings.terse_margin

@@ -66,6 +66,15 @@ class Band:
 
 
 @dataclass(frozen=True)
+class Requirement:
+    """A key element the marks depend on ([marking] `required`): an answer that misses the
+    dimension earns at most `otherwise` marks ("no credit unless a trait is named")."""
+
+    dimension_id: str
+    otherwise: float = 0.0
+
+
+@dataclass(frozen=True)
 class MarkingScheme:
     """How a rubric turns covered dimensions into marks (the rubric's [marking] table).
 
@@ -74,6 +83,7 @@ class MarkingScheme:
     count    `full_marks_at` key elements (dimensions) made earn full marks, fewer a share
     best     the best `full_marks_at` key elements earn the marks, each by how fully it is made
     bands    the highest band whose count of key elements the answer reaches
+    Under any scheme, `required` key elements cap the marks of an answer that misses them.
     `strictness` and `word_limit` left as None/"" take the default for the kind of rubric.
     `default` says why, when the rubric declared no scheme and got one by its kind (a short
     answer: `SHORT_ANSWER_DEFAULT`); "" when the scheme is declared or is plain weights.
@@ -86,6 +96,7 @@ class MarkingScheme:
     word_limit: str = ""
     introduction: float = 0.0   #: marks for an introduction that frames the question
     conclusion: float = 0.0     #: marks for a conclusion or way forward
+    required: tuple[Requirement, ...] = ()
     line: int | None = None
     default: str = ""
 

@@ -16,8 +16,8 @@ from typing import Any, Callable
 from .directives import DIRECTIVES, normalise_directive
 from .errors import FileProblem, RubricError, did_you_mean, read_utf8
 from .models import (SCHEMES, SHORT_ANSWER_DEFAULT, SHORT_ANSWER_MAX_MARKS, WORD_LIMIT_ROLES,
-                     Band, Dimension, Hints, KeywordGroup, MarkingScheme, ModelPoint, Rubric,
-                     is_upsc_paper)
+                     Band, Dimension, Hints, KeywordGroup, MarkingScheme, ModelPoint, Requirement,
+                     Rubric, is_upsc_paper)
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -125,6 +125,11 @@ _MARKING = {
     "word_limit": _Field("str", False, _one_of(WORD_LIMIT_ROLES)),
     "introduction": _Field("number", False, _not_negative),
     "conclusion": _Field("number", False, _not_negative),
+    "required": _Field("tables"),
+}
+_REQUIREMENT = {
+    "dimension": _Field("str", True, _non_empty),
+    "otherwise": _Field("number", False, _not_negative),
 }
 _BAND = {
     "made": _Field("number", True, _not_negative),
@@ -227,7 +232,7 @@ class _Builder:
             marking = MarkingScheme(
                 scheme="best", full_marks_at=float(min(data["max_marks"], len(dimensions))),
                 strictness=marking.strictness, word_limit=marking.word_limit or "none",
-                line=marking.line, default=SHORT_ANSWER_DEFAULT)
+                required=marking.required, line=marking.line, default=SHORT_ANSWER_DEFAULT)
         return Rubric(
             rubric_id=data["id"], question=" ".join(data["question"].split()),
             directive=normalise_directive(data["directive"]),
@@ -303,6 +308,7 @@ class _Builder:
                             "\"count\", \"best\" or \"bands\" (the weights scheme gives structure "
                             "its own share)", "marking.introduction", where + ("introduction",))
         return MarkingScheme(
+            required=self.requirements(table.get("required", []), dimensions, max_marks),
             scheme=scheme, full_marks_at=float(table.get("full_marks_at", 0)),
             bands=tuple(bands),
             strictness=float(table["strictness"]) if "strictness" in table else None,
@@ -310,6 +316,30 @@ class _Builder:
             introduction=float(table.get("introduction", 0)),
             conclusion=float(table.get("conclusion", 0)),
             line=self.lines.find(where) if table else None)
+
+    def requirements(self, tables: list, dimensions: tuple[Dimension, ...],
+                     max_marks: int) -> tuple[Requirement, ...]:
+        """[marking] `required`: dimensions an answer must not miss, each with the most marks
+        an answer that misses it earns."""
+        ids = [d.dimension_id for d in dimensions]
+        where = ("marking", "required")
+        found: list[Requirement] = []
+        for r, table in enumerate(tables):
+            name = f"marking.required[{r + 1}]"
+            self.check(table, _REQUIREMENT, f"{name}.", where)
+            dimension_id, otherwise = table["dimension"], float(table.get("otherwise", 0))
+            if dimension_id not in ids:
+                raise self.fail(f"'{dimension_id}' is not a dimension of this rubric (its "
+                                f"dimensions: {', '.join(ids)})", f"{name}.dimension", where)
+            if any(q.dimension_id == dimension_id for q in found):
+                raise self.fail(f"dimension '{dimension_id}' is required twice",
+                                f"{name}.dimension", where)
+            if otherwise >= max_marks:
+                raise self.fail(f"otherwise = {otherwise:g} leaves the maximum of {max_marks} "
+                                "marks open, so nothing is required; give fewer marks",
+                                f"{name}.otherwise", where)
+            found.append(Requirement(dimension_id, otherwise))
+        return tuple(found)
 
     def hints(self, data: dict, key: str) -> Hints:
         table = data.get(key, {})
