@@ -176,6 +176,10 @@ def test_a_required_key_element_caps_the_marks_of_an_answer_that_misses_it():
     assert line.marks == pytest.approx(-1) and "'Crop yield'" in line.reason
     assert lacking.breakdown.total == pytest.approx(lacking.marks)
     assert dict(lacking.features)["required_missing"] == 1.0
+    from answer_evaluator.cli import summary
+
+    assert "  capped: the marking scheme gives no marks without 'Crop yield'" in summary(
+        lacking, Path("a.txt"), None).splitlines()
     assert grade(gated, harvest).marks == 1       # the required element alone earns its band
     assert grade(gated, BOTH).marks == 2
     assert not [line for line in grade(gated, BOTH).breakdown.lines if line.code == "required"]

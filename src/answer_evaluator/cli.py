@@ -226,6 +226,9 @@ def summary(evaluation, path: Path, report_path: Path | None, *,
     first = evaluation.suggestions[0].text if evaluation.suggestions else None
     # a flag that is also the first thing to do is said once, as the thing to do
     lines += [f"  flag: {f.message}" for f in evaluation.flags if f.message != first]
+    if evaluation.breakdown is not None:     # a required key element missing caps the marks
+        lines += [f"  capped: {line.reason}" for line in evaluation.breakdown.lines
+                  if line.code == "required"]
     if first is not None:
         lines.append(f"  first thing to do: {first}")
     step = evaluation.breakdown.calibration if evaluation.breakdown is not None else None
