@@ -76,6 +76,51 @@ def word_limit_role(rubric: Rubric) -> str:
     return rubric.marking.word_limit or "strict"
 
 
+def marking_in_words(rubric: Rubric, settings: Settings) -> tuple[str, ...]:
+    """How the rubric's marks are earned, a sentence a part, for teachers reviewing it (the
+    rubric page): the scheme, the requirements, the strictness and the word limit's role."""
+    m, many = rubric.marking, len(rubric.dimensions)
+    top = rubric.max_marks
+    if m.scheme == "weights":
+        lines = [f"Content earns {settings.content_share:.0%} of the marks, each dimension by "
+                 f"its weight and how fully it is made; structure {settings.structure_share:.0%}"
+                 f" and doing what the directive asks {settings.directive_share:.0%}."]
+    elif m.scheme == "marks":
+        lines = ["Each dimension earns its own marks when covered, "
+                 f"{settings.partly_counts:.0%} of them when partly covered."]
+    elif m.scheme == "count":
+        lines = [f"Any {m.full_marks_at:g} of the {many} key elements made earn full marks; "
+                 "fewer earn a share."]
+    elif m.scheme == "best":
+        lines = [f"The best {m.full_marks_at:g} of the {many} key elements earn the marks, each "
+                 "by how fully it is made."]
+    else:
+        lines = ["Marks by the number of key elements made (a partly covered one counts "
+                 f"{settings.partly_counts:g}): " + "; ".join(
+                     f"{b.made:g} or more earn {b.marks:g}" for b in m.bands) + "; fewer, 0."]
+    if m.default:
+        lines[0] = m.default[0].upper() + m.default[1:] + ". " + lines[0]
+    structure = [f"{name} {value:g}" for name, value in
+                 (("the introduction", m.introduction), ("the conclusion", m.conclusion))
+                 if value]
+    if structure:
+        lines.append("Marks for " + " and ".join(structure) + ", when the answer has them.")
+    for requirement in m.required:
+        lines.append(requirement_reason(rubric, requirement)[0].upper()
+                     + requirement_reason(rubric, requirement)[1:] + ".")
+    strictness = strictness_of(rubric, settings)
+    if strictness < 1:
+        lines.append(f"A strict examiner: even a model answer earns about {strictness:.0%} of "
+                     f"the {top} marks.")
+    role = word_limit_role(rubric)
+    lines.append({"none": "The word limit costs nothing.",
+                  "soft": f"Outside the word limit by more than a tenth, the answer loses "
+                          f"{settings.soft_length_deduction:.0%} of its marks.",
+                  "strict": "Too short or too long for the word limit costs marks in proportion."
+                  }[role])
+    return tuple(lines)
+
+
 #: Schemes that mark the dimensions' scores, not only their states: the content checks scale
 #: their content marks (the others' states already take the checks into account).
 SCALED_SCHEMES = ("weights", "best")

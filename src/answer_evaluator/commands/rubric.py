@@ -180,14 +180,16 @@ def draft(args) -> int:
 def render_rubric(rubric, findings=()) -> str:
     """The rubric as one self-contained HTML page (inline CSS, no scripts)."""
     from ..directives import DIRECTIVES
+    from ..marking import marking_in_words
     from ..report import _PALETTE, environment
+    from ..settings import settings_for
 
     total = sum(d.weight for d in rubric.dimensions) or 1.0
     colours = {d.dimension_id: _PALETTE[i % len(_PALETTE)]
                for i, d in enumerate(rubric.dimensions)}
     return environment().get_template("rubric.html.j2").render(
         r=rubric, directive=DIRECTIVES[rubric.directive], total=total, colours=colours,
-        findings=list(findings))
+        findings=list(findings), marking=marking_in_words(rubric, settings_for(rubric)))
 
 
 def show(args) -> int:
