@@ -336,3 +336,54 @@ def test_ligatures_of_text_taken_from_a_pdf_match():
     rubric = rubric_with(("financial inclusion", []))
     assert [t for _, t, _, _ in matched(rubric, "UPI widened ﬁnancial inclusion.")] \
         == ["financial inclusion"]
+
+
+ARTICLE_RUBRIC = """
+id = "governor"
+question = "Discuss the Governor's discretion."
+directive = "discuss"
+word_limit = 150
+max_marks = 10
+[[dimensions]]
+id = "discretion"
+title = "Discretion"
+advice = "Name the discretionary powers."
+  [[dimensions.keywords]]
+  term = "appointment of the Chief Minister"
+  [[dimensions.keywords]]
+  term = "faith in government"
+  [[dimensions.keywords]]
+  term = "a third of claims"
+  [[dimensions.keywords]]
+  term = "Category A"
+  [[dimensions.points]]
+  text = "The Governor appoints the Chief Minister when no party has a majority."
+"""
+
+
+@pytest.mark.parametrize("text, term", [
+    ("He has discretion in the appointment of a Chief Minister.",
+     "appointment of the Chief Minister"),
+    ("Appointment of Chief Minister after a hung verdict.", "appointment of the Chief Minister"),
+    ("People lose faith in the government.", "faith in government"),
+    ("A third of claims were rejected.", "a third of claims"),   # a first article counts
+    ("In appointment of the a Chief Minister.", "appointment of the Chief Minister"),
+])
+def test_articles_inside_a_phrase_are_optional_and_interchangeable(text, term):
+    from answer_evaluator.rubric import parse_rubric
+
+    assert term in {hit[1] for hit in matched(parse_rubric(ARTICLE_RUBRIC), text)}
+
+
+@pytest.mark.parametrize("text", [
+    "In appointment of his Chief Minister he acts alone.",      # another word between
+    "The appointment of the new Chief Minister.",
+    "Third of claims were rejected.",                           # the first word is missing
+    "This is category work.",                                   # the last word is missing
+])
+def test_only_articles_are_skipped_and_a_phrase_keeps_its_ends(text):
+    from answer_evaluator.rubric import parse_rubric
+
+    found = {hit[1] for hit in matched(parse_rubric(ARTICLE_RUBRIC), text)}
+    assert "appointment of the Chief Minister" not in found
+    assert "a third of claims" not in found and "Category A" not in found

@@ -9,6 +9,8 @@ How a form and an answer meet (docs/rubric-format.md, "How keywords match"):
   onto a number is spelt out ("$17.7B" -> "17.7 billion", "5cr" -> "5 crore");
 - a hyphenated compound meets the closed one ("semi-conductor" / "semiconductor"), and a form
   of two words the compound written as one ("health care" / "healthcare");
+- articles inside a phrase are optional and interchangeable ("appointment of the Chief
+  Minister" meets "appointment of a Chief Minister" and "appointment of Chief Minister");
 - a word the stemmer cut back from "-ism", "-ise"/"-isation", "-able" or "-ity" keeps that
   ending in its key (`word_key`): stems alone would make "nation" meet "nationalism",
   "central" meet "centralisation", "measures" meet "measurable" and "integrating" meet
@@ -103,7 +105,7 @@ class _Keys:
     `wide` gives it a span of words (start, end); `fuzzy` holds the keys that stand for a
     word approximately."""
 
-    __slots__ = ("keys", "pos", "wide", "fuzzy", "shared")
+    __slots__ = ("keys", "pos", "wide", "fuzzy", "shared", "bridged")
 
     def __init__(self):
         self.keys: list[str] = []
@@ -111,6 +113,7 @@ class _Keys:
         self.wide: dict[int, tuple[int, int]] = {}
         self.fuzzy: set[int] = set()
         self.shared = False       #: some words have more than one key ("$17.7B")
+        self.bridged: set[int] = set()   #: keys with only articles between them and the last
 
     def add(self, key: str, start: int, end: int, fuzzy: bool = False):
         if end != start + 1:
@@ -205,12 +208,27 @@ def _to_keys(words: tuple[str, ...], stems: tuple[str, ...]) -> _Keys:
     return out
 
 
+#: Articles inside a phrase: optional and interchangeable ("appointment of the Chief
+#: Minister" meets "appointment of a Chief Minister" and "appointment of Chief Minister").
+ARTICLES = frozenset({"a", "an", "the"})
+
+
+def without_inner_articles(words: tuple[str, ...]) -> tuple[str, ...]:
+    """A phrase's words without the articles inside it; the first and last words stay
+    ("a third of claims", "Category A")."""
+    if len(words) < 3:
+        return words
+    inner = tuple(w for w in words[1:-1] if w.lower() not in ARTICLES)
+    return (words[0], *inner, words[-1])
+
+
 def form_keys(form: str, case_sensitive: bool = False) -> tuple[str, ...]:
     """What a keyword form matches, as the matcher compares it: exact words when
     case-sensitive, else keys as the module docstring describes."""
     words = tokenize(form)[0]
     if case_sensitive:
         return tuple(words)
+    words = without_inner_articles(tuple(words))
     return tuple(_to_keys(words, tuple(word_key(w, stem(w)) for w in words)).keys)
 
 
@@ -302,6 +320,7 @@ class KeywordMatcher:
                         if sensitive:
                             keys = tuple(words)
                         else:
+                            words = without_inner_articles(tuple(words))
                             stems = tuple(word_key(w, stem(w)) for w in words)
                             keys = tuple(_to_keys(words, stems).keys)
                             for word, key in zip(words, stems):
@@ -423,6 +442,7 @@ class KeywordMatcher:
         out = _Keys()
         keys, positions = out.keys, out.pos
         joined_next = False
+        gap = 0              # 0: no gap since the last key; 1: articles only; 2: other words
         for i, word in enumerate(words):
             if joined_next:
                 joined_next = False
@@ -430,33 +450,40 @@ class KeywordMatcher:
             info = cache.get(word)
             if info is None:
                 info = self._word(word, word_key(word, stems[i]))
+            before = len(keys)
             if not info:
-                continue
-            if info.__class__ is str:             # the common case: a keyword word
+                pass
+            elif info.__class__ is str:           # the common case: a keyword word
                 keys.append(info)
                 positions.append(i)
-                continue
-            kind, word_keys, is_fuzzy = info
-            if kind == _PLAIN:
-                out.add(word_keys[0], i, i + 1, is_fuzzy)
-            elif kind == _NUMBER_WORD:
-                # "Rs 76,000": the currency word has no key; the number's hit starts there
-                start = i - 1 if i and _currency_before(stems, words, i - 1) else i
-                for part in word_keys:
-                    out.add(part, start, i + 1)
-                out.shared = out.shared or len(word_keys) > 1
-            elif kind == _CURRENCY_WORD:
-                if keys and out.end(len(keys) - 1) == i and _currency_after(out, stems[i]):
-                    out.widen_last(i + 1)     # "76,000 crore rupees": the hit spans it
-                elif word_keys and not _currency_before(stems, words, i):
-                    out.add(word_keys[0], i, i + 1)
             else:
-                joined = self._hyphen_join(sentence, i)
-                if joined is not None:
-                    out.add(joined, i, i + 2)
-                    joined_next = True
-                elif word_keys:
+                kind, word_keys, is_fuzzy = info
+                if kind == _PLAIN:
                     out.add(word_keys[0], i, i + 1, is_fuzzy)
+                elif kind == _NUMBER_WORD:
+                    # "Rs 76,000": the currency word has no key; the number's hit starts there
+                    start = i - 1 if i and _currency_before(stems, words, i - 1) else i
+                    for part in word_keys:
+                        out.add(part, start, i + 1)
+                    out.shared = out.shared or len(word_keys) > 1
+                elif kind == _CURRENCY_WORD:
+                    if keys and out.end(len(keys) - 1) == i and _currency_after(out, stems[i]):
+                        out.widen_last(i + 1)     # "76,000 crore rupees": the hit spans it
+                    elif word_keys and not _currency_before(stems, words, i):
+                        out.add(word_keys[0], i, i + 1)
+                else:
+                    joined = self._hyphen_join(sentence, i)
+                    if joined is not None:
+                        out.add(joined, i, i + 2)
+                        joined_next = True
+                    elif word_keys:
+                        out.add(word_keys[0], i, i + 1, is_fuzzy)
+            if len(keys) > before:
+                if gap == 1:
+                    out.bridged.add(before)       # only articles between: a phrase may span
+                gap = 0
+            elif gap < 2:
+                gap = 1 if keys and word.lower() in ARTICLES else 2
         return out
 
     # ------------------------------------------------------------------ matching
@@ -465,6 +492,7 @@ class KeywordMatcher:
     def _find(keys: _Keys, table: dict[str, list[_Phrase]], found: list) -> None:
         """Every (start, -end, -length, phrase, fuzzy) where a phrase of `table` matches."""
         sequence, positions, wide, fuzzy = keys.keys, keys.pos, keys.wide, keys.fuzzy
+        bridged = keys.bridged
         count = len(sequence)
         for at in range(count):
             candidates = table.get(sequence[at])
@@ -474,7 +502,7 @@ class KeywordMatcher:
                 size = len(phrase.keys)
                 last = at + size - 1
                 if size > 1 and (last >= count or tuple(sequence[at:last + 1]) != phrase.keys
-                                 or any(keys.start(j) > keys.end(j - 1)
+                                 or any(keys.start(j) > keys.end(j - 1) and j not in bridged
                                         for j in range(at + 1, last + 1))):
                     continue                      # not these keys, or words between them
                 if wide:
@@ -509,7 +537,10 @@ class KeywordMatcher:
                 keys = self._keys(sentence)
                 if keys.keys:
                     self._find(keys, by_stem, found)
-                    if keys.wide or keys.shared:
+                    plain = _without_article_keys(keys)
+                    if plain is not None:         # the rubric has articles among its keys
+                        self._find(plain, by_stem, found)
+                    if keys.wide or keys.shared or plain is not None:
                         found.sort(key=_ORDER)
             if by_word:
                 self._find_words(sentence.words, by_word, found)
@@ -544,6 +575,30 @@ class KeywordMatcher:
                                                    credit.form, index, start, end,
                                                    credit.weight, fuzzy))
         return tuple(hits)
+
+
+def _without_article_keys(keys: _Keys) -> _Keys | None:
+    """The keys with the articles among them left out and bridged over, or None when there
+    are none: where the rubric has a form starting with one ("a third of claims"), an
+    answer's articles are keys, and a phrase whose inner article was dropped still meets
+    "appointment of a Chief Minister"."""
+    if ARTICLES.isdisjoint(keys.keys):
+        return None
+    out = _Keys()
+    out.shared = keys.shared
+    previous = None            # the last original key index kept
+    bridge = False             # only articles (or bridged gaps) since it
+    for j, key in enumerate(keys.keys):
+        joined = j > 0 and (keys.start(j) <= keys.end(j - 1) or j in keys.bridged)
+        if key in ARTICLES:
+            bridge = previous is not None and (joined if previous == j - 1 else bridge and joined)
+            continue
+        if previous is not None and ((previous == j - 1 and j in keys.bridged)
+                                     or (previous != j - 1 and bridge and joined)):
+            out.bridged.add(len(out.keys))
+        out.add(key, keys.start(j), keys.end(j), j in keys.fuzzy)
+        previous, bridge = j, False
+    return out
 
 
 def _ORDER(found: tuple) -> tuple:
