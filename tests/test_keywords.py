@@ -387,3 +387,25 @@ def test_only_articles_are_skipped_and_a_phrase_keeps_its_ends(text):
     found = {hit[1] for hit in matched(parse_rubric(ARTICLE_RUBRIC), text)}
     assert "appointment of the Chief Minister" not in found
     assert "a third of claims" not in found and "Category A" not in found
+
+
+@pytest.mark.parametrize("text, term, joined", [
+    ("The inside would be coo ler with white paint.", "cooler", "coo ler"),
+    ("Leaders such as Dadabhai Nao roji led it.", "Naoroji", "Nao roji"),
+])
+def test_a_word_broken_by_a_space_is_read_as_one(text, term, joined):
+    """Text wrapped or taken from a PDF breaks words ("investmen t"); the two parts meet the
+    keyword as one word, flagged approximate."""
+    rubric = rubric_with((term, []), ("income", []))
+    hits = [h for h in matched(rubric, text) if h[1] == term]
+    assert hits and hits[0][2] == joined and hits[0][3] is True
+
+
+@pytest.mark.parametrize("text", [
+    "They will come in come what may.",     # a function word is no broken part
+    "It makes the point less clear.",       # "point" is a word of the rubric's own text
+    "It was cool Er, said he.",             # a capital starts a new word
+])
+def test_two_words_are_not_joined_into_a_keyword_without_reason(text):
+    rubric = rubric_with(("income", []), ("pointless", []), ("cooler", []))
+    assert matched(rubric, text) == []

@@ -16,8 +16,8 @@ How a form and an answer meet (docs/rubric-format.md, "How keywords match"):
   "central" meet "centralisation", "measures" meet "measurable" and "integrating" meet
   "integrity";
 - an answer word that matched nothing exactly may still meet a keyword word as a compound
-  ("photolithography" holds "lithography") or with one slipped letter ("goverment"); such
-  hits carry `fuzzy=True`. Short words, numbers, acronyms and case-sensitive groups never
+  ("photolithography" holds "lithography"), with one slipped letter ("goverment"), or as
+  one word broken by a space ("coo ler"); such hits carry `fuzzy=True`. Short words, numbers, acronyms and case-sensitive groups never
   match this way;
 - every group matches with its own forms only: when two groups list the same form, a match
   credits each of them (one KeywordHit per group), never a group that does not list it.
@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass
 
 from .models import AnalysedText, KeywordHit, Rubric, Sentence
-from .text import stem, tokenize
+from .text import CLAUSE_FUNCTION_WORDS, stem, tokenize
 
 #: Words shorter than this (in letters) never match a keyword with a slipped letter: the
 #: answer word and the keyword word must both have at least this many.
@@ -56,6 +56,9 @@ COMPOUND_MIN_REST = 4
 #: compound of English words runs so long, and a pasted run of letters tens of thousands
 #: long would otherwise cost time in proportion to the square of its length.
 COMPOUND_MAX_LETTERS = 40
+
+#: A word broken by a space ("coo ler") is read as one only when it has this many letters.
+BROKEN_MIN_LETTERS = 5
 
 #: Bound prefixes that make a closed word of another meaning, never a compound of a keyword
 #: ("infrastructure" is not "structure", "multinational" not "national").
@@ -434,6 +437,25 @@ class KeywordMatcher:
         joined = word_key(word, stem(word))
         return joined if joined in self._vocabulary else None
 
+    def _broken_word(self, sentence: Sentence, i: int) -> str | None:
+        """The key of words i and i+1 read as one word broken by a space ("coo ler", as text
+        wrapped or taken from a PDF breaks it), when that is a keyword word of at least
+        `BROKEN_MIN_LETTERS` and the first part is neither a function word nor a word the
+        rubric itself uses ("in come" stays two words)."""
+        spans, words = sentence.spans, sentence.words
+        if i + 1 >= len(spans) or spans[i + 1][0] != spans[i][1] + 1:
+            return None
+        first, second = words[i], words[i + 1]
+        if (sentence.text[spans[i][1]] != " " or not second.isalpha() or not first.isalpha()
+                or not second.islower() or len(first) + len(second) < BROKEN_MIN_LETTERS):
+            return None
+        lowered = first.lower()
+        if lowered in CLAUSE_FUNCTION_WORDS or lowered in self._known:
+            return None
+        word = first + second
+        joined = word_key(word, stem(word))
+        return joined if joined in self._vocabulary else None
+
     def _keys(self, sentence: Sentence) -> _Keys:
         """The sentence's words that can take part in a match, as keys; the words between
         them are left out (`_find` checks that a phrase's keys are neighbours)."""
@@ -473,8 +495,9 @@ class KeywordMatcher:
                         out.add(word_keys[0], i, i + 1)
                 else:
                     joined = self._hyphen_join(sentence, i)
-                    if joined is not None:
-                        out.add(joined, i, i + 2)
+                    broken = None if joined is not None else self._broken_word(sentence, i)
+                    if joined is not None or broken is not None:
+                        out.add(joined or broken, i, i + 2, broken is not None)
                         joined_next = True
                     elif word_keys:
                         out.add(word_keys[0], i, i + 1, is_fuzzy)
