@@ -255,6 +255,24 @@ def test_calibrate_warns_when_the_calibration_agrees_less_than_the_formula(tmp_p
     assert len(warning) == 1 and "marks.csv" in warning[0] and "qwk" in warning[0]
 
 
+def test_calibrate_names_the_answers_a_required_element_costs_against_the_teacher(tmp_path):
+    """A rubric that requires the security dimension, and a teacher who gives marks to
+    answers without it: the teacher is told which rows the requirement zeroes, to check the
+    dimension's keywords (the calibration is still written)."""
+    made = make_class(tmp_path)
+    text = made.rubric.read_text(encoding="utf-8")
+    made.rubric.write_text(text.replace("[[dimensions]]", '[marking]\nrequired = [{ dimension '
+                                        '= "security" }]\n\n[[dimensions]]', 1), "utf-8")
+    status, out, err = cli(["calibrate", made.marks, "--rubric", made.rubric])
+    assert status == 0 and made.beside.exists(), err
+    warning = [line for line in err.splitlines() if "(required)" in line]
+    assert len(warning) == 1, err
+    assert "marks.csv" in warning[0] and "'Security and defence cooperation'" in warning[0]
+    rows = [int(n) for n in re.search(r"rows ([\d, ]+)\)", warning[0]).group(1).split(", ")]
+    with_security = {n + 1 for n, (good, _, _) in enumerate(PLAN, 1) if 5 in good}
+    assert rows and not set(rows) & with_security     # rows of answers without it only
+
+
 def test_no_such_warning_when_the_calibration_helps(calibrated):
     assert "agrees with these marks less" not in calibrated.err
 

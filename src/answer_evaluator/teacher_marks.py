@@ -342,6 +342,25 @@ class TeacherFit:
     metrics_uncalibrated: MarksAgreement
     metrics_calibrated: MarksAgreement
     warnings: list[str] = field(default_factory=list)
+    #: (dimension id, rows): answers the teacher marked above what the rubric allows without
+    #: a required key element that the engine finds missing in them
+    required_misses: tuple[tuple[str, tuple[int, ...]], ...] = ()
+
+
+def required_misses(rubric, marked: Sequence[MarkedAnswer], evaluations
+                    ) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """Where the teacher's marks and a `required` key element disagree: per required
+    dimension, the rows of answers the engine finds missing it although the teacher gave them
+    more than the rubric allows without it (the dimension's keywords likely miss their words)."""
+    from .marking import unmet_requirement
+
+    rows: dict[str, list[int]] = {}
+    for item, evaluation in zip(marked, evaluations):
+        unmet = (unmet_requirement(rubric, evaluation.dimensions)
+                 if evaluation is not None else None)
+        if unmet is not None and item.marks > unmet.otherwise:
+            rows.setdefault(unmet.dimension_id, []).append(item.row)
+    return tuple((dimension_id, tuple(found)) for dimension_id, found in rows.items())
 
 
 def fit_for_rubric(rubric, marked: Sequence[MarkedAnswer], *, folds: int = DEFAULT_FOLDS,
@@ -413,4 +432,5 @@ def fit_for_rubric(rubric, marked: Sequence[MarkedAnswer], *, folds: int = DEFAU
     return TeacherFit(calibration=calibration, evaluations=evaluations, uncalibrated=plain,
                       cross_validated=[float(v) for v in predicted], folds=len(splits),
                       alpha=float(report["model"]["alpha"]),
-                      metrics_uncalibrated=plain_metrics, metrics_calibrated=cv_metrics)
+                      metrics_uncalibrated=plain_metrics, metrics_calibrated=cv_metrics,
+                      required_misses=required_misses(rubric, marked, evaluations))

@@ -250,6 +250,15 @@ def _teacher_marks(parser, args) -> int:
               f"against {plain.qwk:.3f}); more marked answers, spread over the whole range, "
               "may help; '--calibration none' grades with the rubric's own marks",
               file=sys.stderr)
+    from ..report import plural
+
+    for dimension_id, rows in fit.required_misses:
+        title = next(d.title for d in rubric.dimensions if d.dimension_id == dimension_id)
+        shown = ", ".join(str(row) for row in rows[:8]) + (" ..." if len(rows) > 8 else "")
+        print(f"{PROG}: warning: {data}: {plural(len(rows), 'answer')} marked higher than "
+              f"the rubric allows without '{title}' (required) lack it as the rubric's "
+              f"keywords read them (rows {shown}); if they make it in other words, add those "
+              f"words to the keywords of '{dimension_id}'", file=sys.stderr)
     _print_model(fit.calibration.models[0], fit.alpha, out)
     print(f"calibration: {written}", file=out)
     if not beside:
