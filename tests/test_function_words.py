@@ -22,10 +22,12 @@ def test_the_list_is_scikit_learns_plus_the_few_extra_words():
 def test_the_short_lists_are_drawn_from_it():
     from answer_evaluator.model_answer import FUNCTION_WORDS
     from answer_evaluator.scoring import _FUNCTION
-    from answer_evaluator.text import CLAUSE_FUNCTION_WORDS, NAME_JOINERS, function_words
+    from answer_evaluator.text import (ARTICLES, CLAUSE_FUNCTION_WORDS, NAME_JOINERS,
+                                       function_words)
 
     assert CLAUSE_FUNCTION_WORDS - function_words() == {"did", "does"}
     assert NAME_JOINERS <= function_words()
+    assert ARTICLES <= NAME_JOINERS <= function_words()
     assert FUNCTION_WORDS is CLAUSE_FUNCTION_WORDS
     assert _FUNCTION - CLAUSE_FUNCTION_WORDS == {"upon"}
     # the short list keeps the words that decide a short answer's meaning

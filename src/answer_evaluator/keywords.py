@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass
 
 from .models import AnalysedText, KeywordHit, Rubric, Sentence
-from .text import CLAUSE_FUNCTION_WORDS, stem, tokenize
+from .text import ARTICLES, CLAUSE_FUNCTION_WORDS, stem, tokenize
 
 #: Words shorter than this (in letters) never match a keyword with a slipped letter: the
 #: answer word and the keyword word must both have at least this many.
@@ -209,11 +209,6 @@ def _to_keys(words: tuple[str, ...], stems: tuple[str, ...]) -> _Keys:
         elif not _currency_before(stems, words, i):
             out.add(key, i, i + 1)
     return out
-
-
-#: Articles inside a phrase: optional and interchangeable ("appointment of the Chief
-#: Minister" meets "appointment of a Chief Minister" and "appointment of Chief Minister").
-ARTICLES = frozenset({"a", "an", "the"})
 
 
 def without_inner_articles(words: tuple[str, ...]) -> tuple[str, ...]:

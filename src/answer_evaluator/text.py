@@ -62,6 +62,11 @@ where why how there here their theirs they them we you your yours i he she his h
 ours us me my mine him also just very really
 """.split())
 
+#: The articles, a subset of `CLAUSE_FUNCTION_WORDS`: inside a keyword phrase they are
+#: optional and interchangeable ("appointment of the Chief Minister" meets "appointment of a
+#: Chief Minister"; keywords.py).
+ARTICLES = frozenset({"a", "an", "the"})
+
 #: The function words that may join the words of a name ("Bank of Japan", "Banco de
 #: Mexico"), in acronyms and named phrases: a small subset of `function_words`.
 NAME_JOINERS = frozenset("of and the for on in to at by with a an de".split())
