@@ -49,40 +49,15 @@ def test_page_says_how_the_marks_are_earned(india_japan_page):
     """The declared scheme in words a teacher checks: UPSC weights with the strictness and the
     word limit's role, and for a short answer its bands and what it requires."""
     from answer_evaluator.commands.rubric import render_rubric
-    from answer_evaluator.rubric import parse_rubric
+    from test_marking import rubric as two_elements
 
     html = india_japan_page.read_text("utf-8")
     assert "How the marks are earned" in html
     assert "Content earns 80% of the marks" in html
     assert "even a model answer earns about 67% of the 15 marks" in html
-    short = parse_rubric("""
-id = "bees"
-question = "Explain why bees matter to farming."
-directive = "explain"
-word_limit = 60
-max_marks = 2
-[marking]
-scheme = "bands"
-bands = [{ made = 2, marks = 2 }, { made = 1, marks = 1 }]
-required = [{ dimension = "pollination" }]
-word_limit = "none"
-[[dimensions]]
-id = "pollination"
-title = "Pollination"
-advice = "Say that bees carry pollen."
-  [[dimensions.keywords]]
-  term = "pollen"
-  [[dimensions.points]]
-  text = "Bees carry pollen from flower to flower."
-[[dimensions]]
-id = "yield"
-title = "Crop yield"
-advice = "Say that harvests are smaller without bees."
-  [[dimensions.keywords]]
-  term = "harvest"
-  [[dimensions.points]]
-  text = "Without bees crops give smaller harvests."
-""")
+    short = two_elements('[marking]\nscheme = "bands"\nword_limit = "none"\nbands = [{ made = 2, '
+                         'marks = 2 }, { made = 1, marks = 1 }]\nrequired = [{ dimension = '
+                         '"pollination" }]')
     page = render_rubric(short)
     assert "2 or more earn 2; 1 or more earn 1; fewer, 0." in page
     assert "The marking scheme gives no marks without &#39;Pollination&#39;." in page
