@@ -106,8 +106,8 @@ def marking_in_words(rubric: Rubric, settings: Settings) -> tuple[str, ...]:
     if structure:
         lines.append("Marks for " + " and ".join(structure) + ", when the answer has them.")
     for requirement in m.required:
-        lines.append(requirement_reason(rubric, requirement)[0].upper()
-                     + requirement_reason(rubric, requirement)[1:] + ".")
+        reason = requirement_reason(rubric, requirement)
+        lines.append(reason[0].upper() + reason[1:] + ".")
     strictness = strictness_of(rubric, settings)
     if strictness < 1:
         lines.append(f"A strict examiner: even a model answer earns about {strictness:.0%} of "

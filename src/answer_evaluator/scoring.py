@@ -256,8 +256,6 @@ def score_dimensions(rubric: Rubric, hits: tuple[KeywordHit, ...],
                  else Coverage.MISSING)
         matched = tuple(g.term for g in dim.keywords
                         if credit.get((dim.dimension_id, g.term), 0.0) > 0)
-        if state is Coverage.COVERED and dim.keywords and not matched:
-            state = Coverage.PARTLY
         missing = tuple(g.term for g in sorted(dim.keywords, key=lambda g: -g.weight)
                         if g.term not in matched)
         scores.append(DimensionScore(dim.dimension_id, dim.title, dim.weight, state, score,
