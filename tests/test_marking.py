@@ -176,6 +176,12 @@ def test_a_required_key_element_caps_the_marks_of_an_answer_that_misses_it():
     assert line.marks == pytest.approx(-1) and "'Crop yield'" in line.reason
     assert lacking.breakdown.total == pytest.approx(lacking.marks)
     assert dict(lacking.features)["required_missing"] == 1.0
+    empty = grade(gated, "Bees are small insects that live together in hives.")
+    gains = {d.dimension_id: d.gain for d in empty.breakdown.dimensions}
+    assert gains["yield"] > 0 and gains["pollination"] == 0     # only the required one lifts it
+    assert {d.dimension_id: d.gain for d in grade(plain, "Bees are small insects that live "
+            "together in hives.").breakdown.dimensions}["pollination"] > 0
+    assert empty.suggestions[0].text.startswith("Add 'Crop yield'")
     from answer_evaluator.cli import summary
 
     assert "  capped: the marking scheme gives no marks without 'Crop yield'" in summary(

@@ -245,10 +245,17 @@ def mark(rubric: Rubric, settings: Settings, *, dimensions: tuple[DimensionScore
                           + (" not above the cap" if step is not None and marks < round_half(final)
                              else "")))
 
+    # Under an unmet requirement only the required dimension lifts the cap; any other
+    # dimension gains at most the room left below it.
+    gains = [_gain(scheme, rubric, dimensions, i, earned, available, settings) * factor
+             for i in range(len(dimensions))]
+    if unmet is not None:
+        room = max(0.0, unmet.otherwise - final)
+        gains = [g if d.dimension_id == unmet.dimension_id else min(g, room)
+                 for g, d in zip(gains, dimensions)]
     dimension_marks = tuple(
-        DimensionMarks(d.dimension_id, d.title, d.state, earned[i], available[i],
-                       _gain(scheme, rubric, dimensions, i, earned, available, settings)
-                       * factor, _evidence(rubric.dimensions[i], points, hits),
+        DimensionMarks(d.dimension_id, d.title, d.state, earned[i], available[i], gains[i],
+                       _evidence(rubric.dimensions[i], points, hits),
                        rubric.dimensions[i].line)
         for i, d in enumerate(dimensions))
     return MarksBreakdown(scheme, rubric.max_marks, strictness, word_limit_role(rubric),
