@@ -365,6 +365,38 @@ def test_a_dimension_none_of_whose_keywords_is_met_is_at_most_partly_covered():
     assert named.state is Coverage.COVERED
 
 
+
+def test_a_dimension_that_meets_three_keyword_groups_is_covered_in_its_own_words():
+    """Three of a dimension's keyword groups met, at the full keyword score, in two sentences
+    or more, make it covered however far its wording is from the model point's
+    (`covered_groups`); two groups do not, nor three in one line (a list of terms), and the
+    setting at 0 turns the rule off."""
+    from dataclasses import replace
+
+    from answer_evaluator.rubric import parse_rubric
+    from answer_evaluator.settings import DEFAULT_SETTINGS
+
+    rubric = parse_rubric(NAMED_ONLY.replace('term = "fruit set"', 'term = "orchard"'))
+    three = ("Apple orchards need cross-pollination between varieties. Growers rent hives "
+             "each spring, because pollen is heavy and sticky and the wind moves little of it.")
+    covered = evaluate_answer(three, rubric).dimensions[0]
+    assert covered.matched_terms == ("pollen", "cross-pollination", "orchard")
+    assert covered.keyword_score == 1.0
+    assert covered.score < DEFAULT_SETTINGS.covered_at          # the point's words are few
+    assert covered.state is Coverage.COVERED
+    off = evaluate_answer(three, rubric, replace(DEFAULT_SETTINGS, covered_groups=0))
+    assert off.dimensions[0].state is Coverage.PARTLY
+    two = evaluate_answer("Apple orchards need cross-pollination between varieties. Growers "
+                          "rent hives each spring.", rubric).dimensions[0]
+    assert two.keyword_score == 1.0 and len(two.matched_terms) == 2
+    assert two.state is Coverage.PARTLY
+    for line in ("Apple orchards need cross-pollination, since pollen is heavy and sticky.",
+                 "pollen cross-pollination orchard honey"):
+        one_line = evaluate_answer(line, rubric).dimensions[0]
+        assert len(one_line.matched_terms) == 3 and one_line.keyword_sentences == 1
+        assert one_line.state is Coverage.PARTLY
+
+
 def _length_factor(words: int, limit: int = 100, settings=None) -> float:
     import numpy as np
 

@@ -242,6 +242,7 @@ class DimensionScore:
     matched_terms: tuple[str, ...]
     missing_terms: tuple[str, ...]
     advice: str
+    keyword_sentences: int = 0  #: counted sentences in which its keywords are met
 
     @property
     def touched(self) -> bool:

@@ -237,9 +237,12 @@ def score_dimensions(rubric: Rubric, hits: tuple[KeywordHit, ...],
     words are as often used about something else ("central" government in an answer on the
     GST Council; "today" in a sentence on the past)."""
     credit: dict[tuple[str, str], float] = {}
+    sentences: dict[str, set[int]] = {}
     for hit in hits:
         key = (hit.dimension_id, hit.term)
         credit[key] = max(credit.get(key, 0.0), float(weights.weight[hit.sentence_index]))
+        if weights.weight[hit.sentence_index] > 0:
+            sentences.setdefault(hit.dimension_id, set()).add(hit.sentence_index)
     scores = []
     for dim in rubric.dimensions:
         total = sum(g.weight for g in dim.keywords)
@@ -259,7 +262,8 @@ def score_dimensions(rubric: Rubric, hits: tuple[KeywordHit, ...],
         missing = tuple(g.term for g in sorted(dim.keywords, key=lambda g: -g.weight)
                         if g.term not in matched)
         scores.append(DimensionScore(dim.dimension_id, dim.title, dim.weight, state, score,
-                                     keyword_score, point_score, matched, missing, dim.advice))
+                                     keyword_score, point_score, matched, missing, dim.advice,
+                                     len(sentences.get(dim.dimension_id, ()))))
     return tuple(scores)
 
 
@@ -268,12 +272,21 @@ def settle_states(dimensions: tuple[DimensionScore, ...], fluency_value: float,
                   word_order: float = 1.0) -> tuple[DimensionScore, ...]:
     """The state each dimension reaches once the content checks are applied, as an examiner
     reads it: jumbled words (`word_order` 0) cover nothing, an answer about another subject
-    covers little, and a bare list of terms at most touches a dimension ("partly covered")."""
+    covers little, and a bare list of terms at most touches a dimension ("partly covered").
+    A dimension that meets `covered_groups` of its keyword groups, at the full keyword score,
+    in `covered_groups_sentences` sentences or more, is developed in its specifics and counts
+    as reaching `covered_at`, however differently from its model points it is worded; the
+    checks still scale it down."""
     from dataclasses import replace
 
     settled = []
     for d in dimensions:
-        effective = d.score * fluency_value * subject_factor
+        evidence = d.score
+        if (settings.covered_groups and d.keyword_score >= 1.0
+                and len(d.matched_terms) >= settings.covered_groups
+                and d.keyword_sentences >= settings.covered_groups_sentences):
+            evidence = max(evidence, settings.covered_at)
+        effective = evidence * fluency_value * subject_factor
         state = (Coverage.COVERED if effective >= settings.covered_at else
                  Coverage.PARTLY if effective >= settings.partly_at else Coverage.MISSING)
         if (state is Coverage.MISSING and d.state is not Coverage.MISSING and word_order > 0

@@ -40,6 +40,8 @@ class Settings:
     covered_at: float = setting(0.55, 0.0, 1.0, "dimension score from which it is 'covered'")
     partly_at: float = setting(0.2, 0.0, 1.0, "... and from which it is 'partly covered'")
     named_above: float = setting(0.2, 0.0, 1.0, "keyword score above which a dimension is named, so at least 'partly covered' (one light keyword among many does not name it)")
+    covered_groups: int = setting(3, 0, 50, "keyword groups met, with the full keyword score, that make a dimension 'covered' however its model points are worded (0: never)")
+    covered_groups_sentences: int = setting(2, 1, 50, "... when they are met in at least this many sentences (one line of terms is a list, not development)")
     exclusive_strong: float = setting(0.3, 0.0, 1.0, "similarity from which a sentence serves a dimension strongly")
     exclusive_ratio: float = setting(0.5, 0.0, 1.0, "... and then credits no dimension it serves less than this share as well")
     serves_margin: float = setting(0.04, 0.0, 1.0, "a sentence serves a dimension when its similarity to one of the points exceeds point_low by this much")
