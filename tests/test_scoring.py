@@ -367,10 +367,10 @@ def test_a_dimension_none_of_whose_keywords_is_met_is_at_most_partly_covered():
 
 
 def test_a_dimension_that_meets_three_keyword_groups_is_covered_in_its_own_words():
-    """Three of a dimension's keyword groups met, at the full keyword score, in two sentences
-    or more, make it covered however far its wording is from the model point's
-    (`covered_groups`); two groups do not, nor three in one line (a list of terms), and the
-    setting at 0 turns the rule off."""
+    """Three of a dimension's keyword groups met, with a keyword score of 0.7 or more, in two
+    sentences or more, make it covered however far its wording is from the model point's
+    (`covered_groups`); two groups do not, nor three in one line (a list of terms), nor three
+    light ones among heavier groups, and the setting at 0 turns the rule off."""
     from dataclasses import replace
 
     from answer_evaluator.rubric import parse_rubric
@@ -395,6 +395,16 @@ def test_a_dimension_that_meets_three_keyword_groups_is_covered_in_its_own_words
         one_line = evaluate_answer(line, rubric).dimensions[0]
         assert len(one_line.matched_terms) == 3 and one_line.keyword_sentences == 1
         assert one_line.state is Coverage.PARTLY
+    heavier = '  [[dimensions.keywords]]\n  term = "pollinator decline"\n  weight = {}\n'
+    point = '  [[dimensions.points]]\n  text = "Bees carry'
+    for weight, state in ((12.0, Coverage.COVERED), (14.0, Coverage.PARTLY)):
+        light = parse_rubric(NAMED_ONLY.replace('term = "fruit set"', 'term = "orchard"')
+                             .replace(point, heavier.format(weight) + point, 1))
+        found = evaluate_answer(three, light).dimensions[0]
+        assert len(found.matched_terms) == 3
+        assert (found.keyword_score >= DEFAULT_SETTINGS.covered_groups_keywords) is (
+            state is Coverage.COVERED)
+        assert found.state is state
 
 
 def _length_factor(words: int, limit: int = 100, settings=None) -> float:

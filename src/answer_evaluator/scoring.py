@@ -273,16 +273,17 @@ def settle_states(dimensions: tuple[DimensionScore, ...], fluency_value: float,
     """The state each dimension reaches once the content checks are applied, as an examiner
     reads it: jumbled words (`word_order` 0) cover nothing, an answer about another subject
     covers little, and a bare list of terms at most touches a dimension ("partly covered").
-    A dimension that meets `covered_groups` of its keyword groups, at the full keyword score,
-    in `covered_groups_sentences` sentences or more, is developed in its specifics and counts
-    as reaching `covered_at`, however differently from its model points it is worded; the
-    checks still scale it down."""
+    A dimension that meets `covered_groups` of its keyword groups, with a keyword score of
+    `covered_groups_keywords` or more, in `covered_groups_sentences` sentences or more, is
+    developed in its specifics and counts as reaching `covered_at`, however differently from
+    its model points it is worded; the checks still scale it down."""
     from dataclasses import replace
 
     settled = []
     for d in dimensions:
         evidence = d.score
-        if (settings.covered_groups and d.keyword_score >= 1.0
+        if (settings.covered_groups
+                and d.keyword_score >= settings.covered_groups_keywords
                 and len(d.matched_terms) >= settings.covered_groups
                 and d.keyword_sentences >= settings.covered_groups_sentences):
             evidence = max(evidence, settings.covered_at)
