@@ -118,6 +118,23 @@ def test_best_scheme_credits_each_of_the_best_elements_by_its_score():
     assert b.total == pytest.approx(weak.marks)
 
 
+
+def test_best_scheme_gives_a_covered_element_its_full_mark_whatever_its_score():
+    """A covered key element is a valid point and earns its whole share, as a teacher marks
+    one; only a partly covered element earns a share by its score."""
+    r = rubric('[marking]\nscheme = "best"\nfull_marks_at = 2\nword_limit = "none"')
+    e = grade(r, "Bees pollinate crops, and the yield of many crops falls without them.")
+    assert all(d.state is Coverage.COVERED for d in e.dimensions)
+    assert min(d.score for d in e.dimensions) < 1          # not every point in full
+    assert [d.marks for d in e.breakdown.dimensions] == [1.0, 1.0]
+    assert e.marks == 2
+    thin = grade(r, "Bees help farmers pollinate crops.")
+    partly = [d for d in thin.dimensions if d.state is Coverage.PARTLY]
+    assert len(partly) == 1 and 0 < partly[0].score < 1
+    earned = {d.dimension_id: d.marks for d in thin.breakdown.dimensions}
+    assert earned[partly[0].dimension_id] == pytest.approx(partly[0].score)
+
+
 def test_marks_scheme_with_introduction_and_conclusion_adds_up():
     r = rubric('[marking]\nscheme = "marks"\nintroduction = 1\nconclusion = 1\n'
                'word_limit = "none"', max_marks=6, marks_a="marks = 2", marks_b="marks = 2")

@@ -13,8 +13,9 @@ Schemes (docs/rubrics.md, "Marking schemes"):
   structure and the directive (the UPSC default);
 - marks: each dimension earns its declared marks when covered, a share when partly covered;
 - count: `full_marks_at` key elements made earn all the content marks, fewer a share;
-- best: the best `full_marks_at` key elements earn the content marks, each its share by how
-  fully it is made (its score; a missing one nothing); the default for short answers;
+- best: the best `full_marks_at` key elements earn the content marks, a covered one its full
+  share, a partly covered one its share times its score (a missing one nothing); the default
+  for short answers;
 - bands: the highest band whose count of key elements the answer reaches.
 In count and bands a covered dimension counts as one key element, a partly covered one as
 `partly_counts` of one. Introduction and conclusion marks, where declared, are earned when
@@ -92,8 +93,9 @@ def marking_in_words(rubric: Rubric, settings: Settings) -> tuple[str, ...]:
         lines = [f"Any {m.full_marks_at:g} of the {many} key elements made earn full marks; "
                  "fewer earn a share."]
     elif m.scheme == "best":
-        lines = [f"The best {m.full_marks_at:g} of the {many} key elements earn the marks, each "
-                 "by how fully it is made."]
+        lines = [f"The best {m.full_marks_at:g} of the {many} key elements earn the marks: a "
+                 "covered one its full share, a partly covered one a share by how fully it is "
+                 "made."]
     else:
         lines = ["Marks by the number of key elements made (a partly covered one counts "
                  f"{settings.partly_counts:g}): " + "; ".join(
@@ -364,8 +366,11 @@ def _content(scheme: str, rubric: Rubric, dimensions, settings: Settings
 
 
 def _element_scores(dimensions) -> list[float]:
-    """Each dimension's score as a key element of the best scheme (0 when missing)."""
-    return [0.0 if d.state is Coverage.MISSING else min(1.0, d.score) for d in dimensions]
+    """Each dimension's credit as a key element of the best scheme: 1 when covered (a valid
+    point earns its mark, as a teacher marks one), its score when partly covered, 0 when
+    missing."""
+    return [1.0 if d.state is Coverage.COVERED else
+            0.0 if d.state is Coverage.MISSING else min(1.0, d.score) for d in dimensions]
 
 
 def best_elements(rubric: Rubric, scores: list[float], room: float) -> list[float]:

@@ -81,7 +81,8 @@ class MarkingScheme:
     weights  the weighted average of dimension scores (the default)
     marks    each dimension declares its marks; covered earns them, partly covered a share
     count    `full_marks_at` key elements (dimensions) made earn full marks, fewer a share
-    best     the best `full_marks_at` key elements earn the marks, each by how fully it is made
+    best     the best `full_marks_at` key elements earn the marks: covered, a full share;
+             partly covered, a share by its score
     bands    the highest band whose count of key elements the answer reaches
     Under any scheme, `required` key elements cap the marks of an answer that misses them.
     `strictness` and `word_limit` left as None/"" take the default for the kind of rubric.
@@ -107,8 +108,8 @@ class MarkingScheme:
 SHORT_ANSWER_MAX_MARKS = 5
 SHORT_ANSWER_DEFAULT = ("no scheme declared, so marked as a short answer (at most "
                         f"{SHORT_ANSWER_MAX_MARKS} marks, no UPSC paper): its best key elements "
-                        "earn a mark each, by how fully each is made, and the word limit costs "
-                        "nothing")
+                        "earn a mark each, a covered one in full and a partly covered one by "
+                        "how fully it is made, and the word limit costs nothing")
 
 
 def is_upsc_paper(paper: str) -> bool:
