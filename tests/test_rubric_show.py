@@ -63,6 +63,10 @@ def test_page_says_how_the_marks_are_earned(india_japan_page):
     assert "The marking scheme gives no marks without &#39;Pollination&#39;." in page
     assert "The word limit costs nothing." in page
     assert "67%" not in page
+    default = render_rubric(two_elements(""))           # no scheme: the short-answer default
+    assert "No scheme declared, so marked as a short answer" in default
+    assert "a covered one its full share" in default
+    assert default.lower().count("word limit costs nothing") == 1   # said once
 
 
 def test_renders_in_chromium(browser, india_japan_page, india_japan):

@@ -100,8 +100,9 @@ def marking_in_words(rubric: Rubric, settings: Settings) -> tuple[str, ...]:
         lines = ["Marks by the number of key elements made (a partly covered one counts "
                  f"{settings.partly_counts:g}): " + "; ".join(
                      f"{b.made:g} or more earn {b.marks:g}" for b in m.bands) + "; fewer, 0."]
-    if m.default:
-        lines[0] = m.default[0].upper() + m.default[1:] + ". " + lines[0]
+    if m.default:                  # why this scheme; what it does follows, once
+        why = m.default.split(":")[0]
+        lines[0] = why[0].upper() + why[1:] + ". " + lines[0]
     structure = [f"{name} {value:g}" for name, value in
                  (("the introduction", m.introduction), ("the conclusion", m.conclusion))
                  if value]

@@ -108,8 +108,7 @@ class MarkingScheme:
 SHORT_ANSWER_MAX_MARKS = 5
 SHORT_ANSWER_DEFAULT = ("no scheme declared, so marked as a short answer (at most "
                         f"{SHORT_ANSWER_MAX_MARKS} marks, no UPSC paper): its best key elements "
-                        "earn a mark each, a covered one in full and a partly covered one by "
-                        "how fully it is made, and the word limit costs nothing")
+                        "earn a mark each, and the word limit costs nothing")
 
 
 def is_upsc_paper(paper: str) -> bool:
