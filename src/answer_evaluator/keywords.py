@@ -17,8 +17,8 @@ How a form and an answer meet (docs/rubric-format.md, "How keywords match"):
   "integrity";
 - an answer word that matched nothing exactly may still meet a keyword word as a compound
   ("photolithography" holds "lithography"), with one slipped letter ("goverment"), or as
-  one word broken by a space ("coo ler"); such hits carry `fuzzy=True`. Short words, numbers, acronyms and case-sensitive groups never
-  match this way;
+  one word broken by a space ("coo ler"); such hits carry `fuzzy=True`. Short words,
+  numbers, acronyms and case-sensitive groups never match this way;
 - every group matches with its own forms only: when two groups list the same form, a match
   credits each of them (one KeywordHit per group), never a group that does not list it.
 
@@ -420,36 +420,43 @@ class KeywordMatcher:
                 if _within_one_edit(w, lowered)}
         return keys.pop() if len(keys) == 1 else None
 
+    @staticmethod
+    def _between(sentence: Sentence, i: int) -> str:
+        """The one character between words i and i+1, or "" when they are not neighbours
+        with exactly one character between them."""
+        spans = sentence.spans
+        if i + 1 >= len(spans) or spans[i + 1][0] != spans[i][1] + 1:
+            return ""
+        return sentence.text[spans[i][1]]
+
+    def _keyword_word(self, word: str) -> str | None:
+        """The key of `word` when it is a word of the rubric's keywords."""
+        joined = word_key(word, stem(word))
+        return joined if joined in self._vocabulary else None
+
     def _hyphen_join(self, sentence: Sentence, i: int) -> str | None:
         """The key of words i and i+1 written as one ("semi-conductor"), when it is a
         keyword word."""
-        spans, words = sentence.spans, sentence.words
-        if i + 1 >= len(spans) or spans[i + 1][0] != spans[i][1] + 1:
+        words = sentence.words
+        if self._between(sentence, i) != "-" or not words[i + 1].isalpha():
             return None
-        if sentence.text[spans[i][1]] != "-" or not words[i + 1].isalpha():
-            return None
-        word = words[i] + words[i + 1].lower()
-        joined = word_key(word, stem(word))
-        return joined if joined in self._vocabulary else None
+        return self._keyword_word(words[i] + words[i + 1].lower())
 
     def _broken_word(self, sentence: Sentence, i: int) -> str | None:
         """The key of words i and i+1 read as one word broken by a space ("coo ler", as text
         wrapped or taken from a PDF breaks it), when that is a keyword word of at least
         `BROKEN_MIN_LETTERS` and the first part is neither a function word nor a word the
         rubric itself uses ("in come" stays two words)."""
-        spans, words = sentence.spans, sentence.words
-        if i + 1 >= len(spans) or spans[i + 1][0] != spans[i][1] + 1:
+        if self._between(sentence, i) != " ":
             return None
-        first, second = words[i], words[i + 1]
-        if (sentence.text[spans[i][1]] != " " or not second.isalpha() or not first.isalpha()
-                or not second.islower() or len(first) + len(second) < BROKEN_MIN_LETTERS):
+        first, second = sentence.words[i], sentence.words[i + 1]
+        if (not second.isalpha() or not first.isalpha() or not second.islower()
+                or len(first) + len(second) < BROKEN_MIN_LETTERS):
             return None
         lowered = first.lower()
         if lowered in CLAUSE_FUNCTION_WORDS or lowered in self._known:
             return None
-        word = first + second
-        joined = word_key(word, stem(word))
-        return joined if joined in self._vocabulary else None
+        return self._keyword_word(first + second)
 
     def _keys(self, sentence: Sentence) -> _Keys:
         """The sentence's words that can take part in a match, as keys; the words between

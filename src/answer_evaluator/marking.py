@@ -29,9 +29,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .models import (CalibrationStep, Coverage, DimensionMarks, Evidence, KeywordHit,
-                     LengthReport, MarkLine, MarksBreakdown, PointMatch, Requirement, Rubric,
-                     DimensionScore, DirectiveReport, StructureReport)
+from .models import (SHORT_ANSWER_DEFAULT, SHORT_ANSWER_REASON, CalibrationStep, Coverage,
+                     DimensionMarks, Evidence, KeywordHit, LengthReport, MarkLine,
+                     MarksBreakdown, PointMatch, Requirement, Rubric, DimensionScore,
+                     DirectiveReport, StructureReport)
 from .settings import ESSAY_ANSWER_SOURCE, Settings
 
 
@@ -101,7 +102,7 @@ def marking_in_words(rubric: Rubric, settings: Settings) -> tuple[str, ...]:
                  f"{settings.partly_counts:g}): " + "; ".join(
                      f"{b.made:g} or more earn {b.marks:g}" for b in m.bands) + "; fewer, 0."]
     if m.default:                  # why this scheme; what it does follows, once
-        why = m.default.split(":")[0]
+        why = SHORT_ANSWER_REASON if m.default == SHORT_ANSWER_DEFAULT else m.default
         lines[0] = why[0].upper() + why[1:] + ". " + lines[0]
     structure = [f"{name} {value:g}" for name, value in
                  (("the introduction", m.introduction), ("the conclusion", m.conclusion))

@@ -106,9 +106,11 @@ class MarkingScheme:
 #: with at most this many marks and no declared scheme is marked by the "best" scheme, its
 #: best `max_marks` key elements earning a mark each.
 SHORT_ANSWER_MAX_MARKS = 5
-SHORT_ANSWER_DEFAULT = ("no scheme declared, so marked as a short answer (at most "
-                        f"{SHORT_ANSWER_MAX_MARKS} marks, no UPSC paper): its best key elements "
-                        "earn a mark each, and the word limit costs nothing")
+#: Why such a rubric is marked so, and (`SHORT_ANSWER_DEFAULT`) what that means.
+SHORT_ANSWER_REASON = ("no scheme declared, so marked as a short answer (at most "
+                       f"{SHORT_ANSWER_MAX_MARKS} marks, no UPSC paper)")
+SHORT_ANSWER_DEFAULT = (f"{SHORT_ANSWER_REASON}: its best key elements earn a mark each, and "
+                        "the word limit costs nothing")
 
 
 def is_upsc_paper(paper: str) -> bool:
