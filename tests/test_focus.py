@@ -212,3 +212,47 @@ def test_an_obligation_that_makes_another_dimension_does_not_touch_the_way_forwa
     assert _state(rule, "way-forward") is Coverage.MISSING
     vague = _evaluate(base + "The four countries should work together more closely in future.")
     assert _state(vague, "way-forward") is Coverage.PARTLY
+
+
+def test_a_sentence_keeps_a_weaker_dimension_whose_keyword_it_uses():
+    """A sentence that serves one dimension strongly credits a much weaker one only when it
+    uses that dimension's keyword: then the two are not unrelated, and the sentence makes
+    both ("the mRNA leaves the nucleus and goes to a ribosome in the cytoplasm")."""
+    import numpy as np
+
+    from answer_evaluator.focus import focus_similarity
+    from answer_evaluator.models import KeywordHit
+    from answer_evaluator.settings import DEFAULT_SETTINGS as settings
+
+    rubric = parse_rubric(RUBRIC)
+    strong = settings.exclusive_strong + 0.3
+    weak = settings.exclusive_ratio * strong / 2
+    similarity = np.array([[strong, weak, 0.0], [strong, weak, 0.0]])
+    forward = np.array([False, False])
+    malabar = KeywordHit("maritime", "Malabar", "Malabar", 1, 3, 4, 1.0)
+    focused = focus_similarity(rubric, similarity, forward, settings, (malabar,))
+    assert focused[0, 1] == 0.0                  # no keyword of "maritime": set aside
+    assert focused[1, 1] == weak                 # "Malabar" in the sentence: kept
+    assert focused[1, 0] == strong
+    assert focus_similarity(rubric, similarity, forward, settings)[1, 1] == 0.0
+
+
+#: A full answer to tests/data/short-answer/protein-synthesis.toml: its first sentence makes two
+#: key elements (out of the nucleus; to the ribosome in the cytoplasm), its third and fourth two
+#: more each.
+PROTEIN_ANSWER = (
+    "First the mRNA leaves the nucleus through the nuclear pores and goes to a ribosome in the "
+    "cytoplasm. The ribosome reads the mRNA three bases at a time, each one is a codon. A tRNA "
+    "with the matching anticodon brings its amino acid. The amino acids are joined by peptide "
+    "bonds, and this keeps going until the ribosome hits a stop codon.")
+
+
+def test_one_sentence_that_makes_two_key_elements_covers_both():
+    from answer_evaluator import load_rubric
+
+    from conftest import DATA
+
+    rubric = load_rubric(DATA / "short-answer" / "protein-synthesis.toml")
+    evaluation = Evaluator(rubric).evaluate(PROTEIN_ANSWER)
+    assert [d.state for d in evaluation.dimensions] == [Coverage.COVERED] * 6
+    assert evaluation.marks == 3

@@ -105,6 +105,26 @@ def test_a_short_answer_rubric_that_declares_no_scheme_is_marked_by_its_best_ele
     assert marking_warnings(declared, Path("bees.toml")) == []
 
 
+def test_a_short_answer_word_limit_costs_nothing_unless_the_rubric_gives_it_a_role():
+    """A short-answer rubric (no UPSC paper, at most 5 marks) that declares a scheme but no role
+    for its word limit: the limit is room to answer in, so a correct answer of a dozen words
+    loses nothing. A longer question, or a UPSC one, keeps the strict default."""
+    bands = ('[marking]\nscheme = "bands"\n'
+             'bands = [{ made = 2, marks = 2 }, { made = 1, marks = 1 }]')
+    short = rubric(bands)
+    assert short.marking.word_limit == "none" and word_limit_role(short) == "none"
+    assert grade(short, ONE).marks == 1 and grade(short, BOTH).marks == 2
+    assert not [line for line in grade(short, ONE).breakdown.lines if line.code == "length"]
+    declared = rubric(bands + '\nword_limit = "strict"')
+    assert word_limit_role(declared) == "strict"
+    assert [line for line in grade(declared, ONE).breakdown.lines if line.code == "length"]
+    longer = rubric('[marking]\nscheme = "weights"', max_marks=10)
+    assert word_limit_role(longer) == "strict"
+    upsc = parse_rubric(TWO_ELEMENTS.format(marking=bands, max_marks=2, marks_a="", marks_b="")
+                        .replace('max_marks = 2', 'max_marks = 2\npaper = "GS-III"'))
+    assert word_limit_role(upsc) == "strict"
+
+
 def test_best_scheme_credits_each_of_the_best_elements_by_its_score():
     r = rubric('[marking]\nscheme = "best"\nfull_marks_at = 1\nword_limit = "none"')
     assert grade(r, ONE).marks == 2          # the best element alone earns the marks

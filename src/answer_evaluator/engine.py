@@ -73,7 +73,7 @@ class Evaluator:
         weights = weigh_sentences(text, to_question, self.question_stems, settings)
         forward = forward_sentences(text)
         hits = forward_hits(rubric, self.keywords.match(text), forward)
-        to_points = focus_similarity(rubric, to_points, forward, settings)
+        to_points = focus_similarity(rubric, to_points, forward, settings, hits)
         points = match_points(rubric, to_points, weights, settings)
         dimensions = score_dimensions(rubric, hits, points, weights, settings)
         feedback = sentence_feedback(text, rubric, to_points, hits, weights, settings)

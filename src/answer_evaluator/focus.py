@@ -7,7 +7,9 @@ Two rules that real answers needed (issue: "Finding each point in a real answer"
   verb or a bullet with its -ing form ("Strengthening ..."); past facts ("CEPA of
   2011 reduced tariffs") do not credit it;
 - a sentence that makes one dimension's point strongly does not also credit an unrelated
-  dimension weakly: its similarity to a dimension much weaker than its best is set aside;
+  dimension weakly: its similarity to a dimension much weaker than its best is set aside,
+  unless the sentence uses one of that dimension's keywords (then it is not unrelated: "the
+  mRNA leaves the nucleus and goes to a ribosome in the cytoplasm" makes two key elements);
 - a recommendation that names no point of the rubric ("the two should work together") still
   touches the way forward: an examiner calls a vague way forward "partly covered", not
   missing. Its marks are unchanged (they follow the score); only the state says so.
@@ -114,8 +116,9 @@ def point_columns(rubric: Rubric) -> list[tuple[int, ...]]:
 
 
 def focus_similarity(rubric: Rubric, similarity: np.ndarray, forward: np.ndarray,
-                     settings: Settings) -> np.ndarray:
-    """The sentence-to-point similarity matrix with both rules applied (a new array)."""
+                     settings: Settings, hits: tuple[KeywordHit, ...] = ()) -> np.ndarray:
+    """The sentence-to-point similarity matrix with both rules applied (a new array); `hits`
+    are the keyword hits that keep a sentence related to their dimension."""
     if not len(similarity):
         return similarity
     focused = similarity.copy()
@@ -126,8 +129,12 @@ def focus_similarity(rubric: Rubric, similarity: np.ndarray, forward: np.ndarray
     by_dimension = dimension_similarity(rubric, focused)
     best = by_dimension.max(axis=1)
     strong = best >= settings.exclusive_strong
+    named = np.zeros(by_dimension.shape, dtype=bool)
+    index = {dim.dimension_id: d for d, dim in enumerate(rubric.dimensions)}
+    for hit in hits:
+        named[hit.sentence_index, index[hit.dimension_id]] = True
     for d, cols in enumerate(columns):
-        weak = strong & (by_dimension[:, d] < settings.exclusive_ratio * best)
+        weak = strong & ~named[:, d] & (by_dimension[:, d] < settings.exclusive_ratio * best)
         if cols and weak.any():
             focused[np.ix_(weak, cols)] = 0.0
     return focused

@@ -74,7 +74,8 @@ def strictness_of(rubric: Rubric, settings: Settings) -> float:
 
 
 def word_limit_role(rubric: Rubric) -> str:
-    """The rubric's declared role of the word limit; "strict" when it declares none."""
+    """The rubric's declared role of the word limit; "strict" when it declares none (the loader
+    has given a short-answer rubric "none")."""
     return rubric.marking.word_limit or "strict"
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -29,14 +29,19 @@ class _Field:
     check: Callable[[Any], str | None] | None = None   #: returns a problem, or None
 
 
+def _is_short_answer(data: dict) -> bool:
+    """A short-answer rubric: no UPSC paper and at most SHORT_ANSWER_MAX_MARKS marks. Its word
+    limit is room to answer in, not a length to reach, so unless the rubric declares a role
+    for it, it costs nothing ("none"), whatever the scheme."""
+    return not is_upsc_paper(data.get("paper", "")) and data["max_marks"] <= SHORT_ANSWER_MAX_MARKS
+
+
 def _takes_short_answer_default(data: dict) -> bool:
-    """A hand-written short-answer rubric with no declared scheme (models.SHORT_ANSWER_DEFAULT):
-    no UPSC paper and at most SHORT_ANSWER_MAX_MARKS marks. Its dimensions are key elements,
-    the best `max_marks` of which earn the marks, as school short-answer marking goes ("one
-    mark per valid point"). (Marks on dimensions or on the structure need a declared scheme:
-    the loader has refused them already.)"""
-    return ("scheme" not in data.get("marking", {}) and not is_upsc_paper(data.get("paper", ""))
-            and data["max_marks"] <= SHORT_ANSWER_MAX_MARKS)
+    """A hand-written short-answer rubric with no declared scheme (models.SHORT_ANSWER_DEFAULT).
+    Its dimensions are key elements, the best `max_marks` of which earn the marks, as school
+    short-answer marking goes ("one mark per valid point"). (Marks on dimensions or on the
+    structure need a declared scheme: the loader has refused them already.)"""
+    return "scheme" not in data.get("marking", {}) and _is_short_answer(data)
 
 
 def _positive(value) -> str | None:
@@ -228,10 +233,12 @@ class _Builder:
             raise self.fail(f"the id '{data['id']}' must equal the file name "
                             f"'{self.path.stem}'", "id", ("id",))
         marking = self.marking(data.get("marking", {}), dimensions, data["max_marks"])
+        if _is_short_answer(data) and not marking.word_limit:
+            marking = replace(marking, word_limit="none")
         if _takes_short_answer_default(data):
             marking = MarkingScheme(
                 scheme="best", full_marks_at=float(min(data["max_marks"], len(dimensions))),
-                strictness=marking.strictness, word_limit=marking.word_limit or "none",
+                strictness=marking.strictness, word_limit=marking.word_limit,
                 required=marking.required, line=marking.line, default=SHORT_ANSWER_DEFAULT)
         return Rubric(
             rubric_id=data["id"], question=" ".join(data["question"].split()),
