@@ -56,3 +56,41 @@ def test_character_grams_are_scikit_learn_s(text):
 
     theirs = CountVectorizer(analyzer="char_wb", ngram_range=(3, 5)).build_analyzer()
     assert char_features(text) == theirs(text)
+
+
+def test_the_frame_every_point_is_written_in_credits_no_point():
+    """Model points all written as "You would need to know ...": a sentence that shares only
+    that frame with a point is barely similar to it (near `point_low`, where a point starts to
+    count), while it still matches the point it makes."""
+    from answer_evaluator.settings import DEFAULT_SETTINGS as settings
+    from answer_evaluator.similarity import frame_stems
+
+    from conftest import DATA
+
+    rubric = load_rubric(DATA / "short-answer" / "replicate-experiment.toml")
+    points = [p.text for p in rubric.points]
+    assert frame_stems(points) == {"need", "know", "plant"}   # "plant": the question's too
+    assert frame_stems(points[:3]) == frozenset()         # too few points to have a frame
+    similarity = PointSimilarity().fit(rubric).to_points(
+        ["You would need to know what kind of soil they used."])[0]
+    soil = [p.point_id for p in rubric.points].index(rubric.dimension("soil").points[0].point_id)
+    others = np.delete(similarity, soil)
+    assert similarity[soil] > 2 * others.max()
+    assert others.max() < settings.point_low + 0.1      # 0.22-0.25 while the frame counted
+
+
+def test_a_frame_word_that_a_keyword_uses_keeps_its_weight():
+    """When a keyword uses a word of the points' frame, the teacher has said it matters."""
+    from conftest import DATA
+
+    path = DATA / "short-answer" / "replicate-experiment.toml"
+    plain = load_rubric(path)
+    text = path.read_text("utf-8").replace('term = "temperature"',
+                                           'term = "temperature"\n  variants = ["need to know"]')
+    from answer_evaluator.rubric import parse_rubric
+
+    keyed = parse_rubric(text)
+    sentence = ["You would need to know what kind of soil they used."]
+    before = PointSimilarity().fit(plain).to_points(sentence)[0]
+    after = PointSimilarity().fit(keyed).to_points(sentence)[0]
+    assert np.delete(after, 1).max() > np.delete(before, 1).max() + 0.05

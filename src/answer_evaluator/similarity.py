@@ -27,6 +27,23 @@ def word_features(text: str) -> list[str]:
     return stems + [f"{a} {b}" for a, b in zip(stems, stems[1:])]
 
 
+FRAME_MIN_POINTS = 4         #: a rubric needs this many model points to have a frame ...
+FRAME_SHARE = 0.5            #: ... the stems used by more than this share of them
+
+
+def frame_stems(points: list[str]) -> frozenset[str]:
+    """The stems most of a rubric's model points share, the frame a teacher writes them in
+    ("You would need to know how much vinegar ...", "... what type of container ..."): they
+    tell no point from another, so, like the question's words, they are demoted (unless a
+    keyword uses them: then the teacher has said they matter)."""
+    if len(points) < FRAME_MIN_POINTS:
+        return frozenset()
+    from collections import Counter
+
+    uses = Counter(stem for text in points for stem in set(content_stems(text)))
+    return frozenset(stem for stem, n in uses.items() if n > FRAME_SHARE * len(points))
+
+
 @lru_cache(maxsize=1)
 def background_sentences() -> tuple[str, ...]:
     """Exam-style sentences on many topics, shipped with the package, that anchor the IDF."""
@@ -124,9 +141,10 @@ class PointSimilarity:
         self.words_ = _Space("words", [word_features(t) for t in own])
         self.chars_ = _Space("chars", [char_features(t) for t in own])
         question = set(content_stems(rubric.question))
+        frame = frame_stems(points) - set(content_stems(" ".join(keywords)))
         scale = np.ones(len(self.words_.vocabulary_))
         for feature, column in self.words_.vocabulary_.items():
-            if all(part in question for part in feature.split(" ")):
+            if all(part in question or part in frame for part in feature.split(" ")):
                 scale[column] = self.question_factor
         self.word_scale_ = scale
         self.point_ids_ = tuple(p.point_id for p in rubric.points)
