@@ -18,7 +18,10 @@ CASES = [
     ("zero-weight", "error", "dimensions[2].points[2].weight", 46, "greater than 0, got 0",
      "schema"),
     ("wrong-type", "error", "max_marks", 6, "whole number, got '10'", "schema"),
-    ("missing-advice", "error", "dimensions[2].advice", 28, "'advice' is missing", "schema"),
+    ("missing-title", "error", "dimensions[2].title", 28, "'title' is missing", "schema"),
+    ("default-advice", "warning", "dimensions[2].advice", 28,
+     'the report says "Cover Compensation and the Mohit Minerals case: name compensation and '
+     'Mohit Minerals."', "default-advice"),
     ("empty-dimension", "error", "dimensions[2]", 28, "the dimension is empty",
      "empty-dimension"),
     ("dimension-without-points", "error", "dimensions[2].points", 28, "'points' is missing",

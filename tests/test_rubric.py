@@ -85,8 +85,8 @@ def _broken(old: str, new: str) -> str:
      "must be a whole number, got '150'"),
     (_broken('directive = "discuss"', 'directive = "disscuss"'), "directive", 3,
      "did you mean 'discuss'?"),
-    (_broken('advice = "Say what it cannot do."\n', ''), "dimensions[2].advice", 20,
-     "the required field 'advice' is missing"),
+    (_broken('title = "Limits"\n', ''), "dimensions[2].title", 20,
+     "the required field 'title' is missing"),
     (_broken('  [[dimensions.points]]\n  text = "The Quad is not a military alliance."\n', ''),
      "dimensions[2].points", 20, "the required field 'points' is missing"),
     (_broken('id = "limits"', 'id = "quad"'), "dimensions[2].id", 21, "used twice"),
@@ -110,6 +110,16 @@ def test_malformed_rubrics_name_field_and_line(text, field, line, message):
     assert error.field == field
     assert error.line == line
     assert message in str(error)
+
+
+def test_a_dimension_without_advice_gets_one_from_its_title_and_keywords():
+    rubric = parse_rubric(_broken('advice = "Say what it cannot do."\n', ''))
+    assert rubric.dimension("limits").advice == "Cover Limits: name not an alliance."
+    assert rubric.dimension("quad").advice == "Name the members."
+    from answer_evaluator.rubric import default_advice
+
+    groups = rubric.dimension("quad").keywords + rubric.dimension("limits").keywords
+    assert default_advice("Members.", groups) == "Cover Members: name not an alliance and Quad."
 
 
 def test_toml_syntax_errors_give_the_line(tmp_path):

@@ -197,6 +197,7 @@ def rubric_warnings(rubric: Rubric, text: str, path: Path, *, settings=None) -> 
             + unmatchable_warnings(rubric, lines, path)
             + word_limit_warnings(rubric, lines, path)
             + marking_warnings(rubric, path)
+            + advice_warnings(rubric, text, lines, path)
             + directive_warnings(rubric, lines, path))
 
 
@@ -461,6 +462,17 @@ def marking_warnings(rubric: Rubric, path: Path) -> list[Finding]:
                     f"{marking.default} (here the best {marking.full_marks_at:g} of "
                     f"{len(rubric.dimensions)} dimensions); declare a [marking] scheme to mark "
                     "it otherwise", "default-scheme")]
+
+
+def advice_warnings(rubric: Rubric, text: str, lines, path: Path) -> list[Finding]:
+    """A dimension with no `advice`: the report tells the candidate the default's words."""
+    tables = tomllib.loads(text).get("dimensions", [])
+    return [Finding(path, lines.find((("dimensions", i),)), "warning",
+                    f"dimensions[{i + 1}].advice",
+                    f"no advice, so the report says \"{dim.advice}\"; write what the candidate "
+                    "should add, naming the specifics", "default-advice")
+            for i, (dim, table) in enumerate(zip(rubric.dimensions, tables))
+            if "advice" not in table]
 
 
 def directive_warnings(rubric: Rubric, lines, path: Path) -> list[Finding]:

@@ -145,7 +145,7 @@ _DIMENSION = {
     "id": _Field("str", True, _identifier),
     "title": _Field("str", True, _non_empty),
     "weight": _Field("number", False, _positive),
-    "advice": _Field("str", True, _non_empty),
+    "advice": _Field("str", False, _non_empty),
     "keywords": _Field("tables", True, _non_empty),
     "points": _Field("tables", True, _non_empty),
     "marks": _Field("number", False, _not_negative),
@@ -384,12 +384,26 @@ class _Builder:
         title = table["title"].strip()
         forward = table.get("forward_looking")
         return Dimension(dimension_id=dim_id, title=title,
-                         weight=float(table.get("weight", 1.0)), advice=table["advice"].strip(),
+                         weight=float(table.get("weight", 1.0)),
+                         advice=(table["advice"].strip() if "advice" in table
+                                 else default_advice(title, keywords)),
                          keywords=tuple(keywords), points=tuple(points),
                          marks=float(table.get("marks", 0)),
                          forward_looking=(is_forward_looking(dim_id, title) if forward is None
                                           else bool(forward)),
                          line=self.lines.find(where + ("id",)))
+
+
+#: How many of a dimension's keyword terms the default advice names.
+ADVICE_TERMS = 3
+
+
+def default_advice(title: str, keywords) -> str:
+    """The advice of a dimension whose rubric gives none: its title and its heaviest keyword
+    terms ("Cover Maritime security: name Malabar and maritime domain awareness.")."""
+    terms = [g.term for g in sorted(keywords, key=lambda g: -g.weight)][:ADVICE_TERMS]
+    named = (", ".join(terms[:-1]) + " and " + terms[-1]) if len(terms) > 1 else "".join(terms)
+    return f"Cover {title.rstrip('.')}" + (f": name {named}." if named else ".")
 
 
 class _LineIndex:
