@@ -272,6 +272,8 @@ def test_a_calibration_adds_nothing_to_an_answer_that_misses_a_required_element(
     ('[marking]\nscheme = "bands"\nbands = [{ made = 1, marks = 5 }]', {},
      "more than the rubric's maximum"),
     ('[marking]\nschema = "bands"', {}, "unknown field 'schema' (did you mean 'scheme'?)"),
+    ('[marking]\nscheme = "bands"\nbands = [[2, 2], [1, 1]]', {},
+     "got a list; write it like bands = [{ made = 3, marks = 3 }, { made = 1, marks = 1 }]"),
     ('', {"marks_a": "marks = 1"}, "has marks but the scheme is 'weights'"),
     ('[marking]\nrequired = [{ dimension = "pollen" }]', {},
      "'pollen' is not a dimension of this rubric (its dimensions: pollination, yield)"),

@@ -27,6 +27,7 @@ class _Field:
     kind: str                 #: "str", "int", "number", "bool", "list[str]", "table", "tables"
     required: bool = False
     check: Callable[[Any], str | None] | None = None   #: returns a problem, or None
+    example: str = ""         #: how the field is written, shown when its kind is wrong
 
 
 def _is_short_answer(data: dict) -> bool:
@@ -125,12 +126,12 @@ _TOP = {
 _MARKING = {
     "scheme": _Field("str", False, _one_of(SCHEMES)),
     "full_marks_at": _Field("number", False, _positive),
-    "bands": _Field("tables"),
+    "bands": _Field("tables", example="bands = [{ made = 3, marks = 3 }, { made = 1, marks = 1 }]"),
     "strictness": _Field("number", False, _share),
     "word_limit": _Field("str", False, _one_of(WORD_LIMIT_ROLES)),
     "introduction": _Field("number", False, _not_negative),
     "conclusion": _Field("number", False, _not_negative),
-    "required": _Field("tables"),
+    "required": _Field("tables", example='required = [{ dimension = "trait", otherwise = 0 }]'),
 }
 _REQUIREMENT = {
     "dimension": _Field("str", True, _non_empty),
@@ -212,7 +213,8 @@ class _Builder:
                 continue
             value = table[key]
             if not _is_kind(value, rule.kind):
-                raise self.fail(f"must be {_KIND_WORDS[rule.kind]}, got {_show(value)}",
+                like = f"; write it like {rule.example}" if rule.example else ""
+                raise self.fail(f"must be {_KIND_WORDS[rule.kind]}, got {_show(value)}{like}",
                                 field, where + (key,))
             if isinstance(value, str):
                 value = value.strip()
