@@ -171,7 +171,7 @@ def test_a_file_with_unusable_top_fields_is_left_out_with_its_problem(empty):
     folder = empty / "rubrics"
     folder.mkdir()
     (folder / "no-directive.toml").write_text('id = "no-directive"\nquestion = "Q?"\n'
-                                              'word_limit = 150\nmax_marks = 10\n')
+                                              'directive = "ponder"\nmax_marks = 10\n')
     (folder / "not-toml.toml").write_text('id = "not-toml"\nquestion = "unterminated\n')
     (folder / "wrong-id.toml").write_text(INDIA_JAPAN.read_text("utf-8"))
     (folder / "latin1.toml").write_bytes('id = "latin1"\nquestion = "Caf\xe9?"\n'.encode("latin-1"))

@@ -69,9 +69,9 @@ def test_missing_file_and_bad_rubric(workdir, capsys):
     status, _, err = run_cli([workdir / "nope.txt"], capsys)
     assert status == 1 and "nope.txt: no such file" in err
     broken = workdir / "broken.toml"
-    broken.write_text('id = "broken"\nquestion = "Q?"\n')
+    broken.write_text('id = "broken"\nquestion = "Q?"\ndirective = "ponder"\nmax_marks = 10\n')
     status, _, err = run_cli([INDIA_JAPAN_SAMPLES / "strong.txt", "--rubric", broken], capsys)
-    assert status == 1 and "broken.toml" in err and "'directive'" in err
+    assert status == 1 and "broken.toml" in err and "'ponder' is not a directive" in err
 
 
 def test_windows_1252_answer_is_graded_with_a_warning(workdir, capsys):
@@ -114,7 +114,7 @@ def test_help_and_errors_do_not_load_heavy_libraries():
 
 
 def test_a_broken_rubric_in_the_folder_is_skipped_with_a_warning(workdir, capsys):
-    (workdir / "rubrics" / "broken.toml").write_text('id = "broken"\nquestion = "Q?"\n')
+    (workdir / "rubrics" / "broken.toml").write_text('id = "broken"\nquestion = "Q?"\ndirective = "ponder"\nmax_marks = 10\n')
     status, out, err = run_cli([INDIA_JAPAN_SAMPLES / "average.txt", "--no-report"], capsys)
     assert status == 0 and "india-japan-partnership" in out
     assert "warning:" in err and "broken.toml" in err and "rubric skipped" in err

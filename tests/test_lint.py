@@ -20,8 +20,7 @@ CASES = [
     ("wrong-type", "error", "max_marks", 6, "whole number, got '10'", "schema"),
     ("missing-title", "error", "dimensions[2].title", 28, "'title' is missing", "schema"),
     ("default-advice", "warning", "dimensions[2].advice", 28,
-     'the report says "Cover Compensation and the Mohit Minerals case: name compensation and '
-     'Mohit Minerals."', "default-advice"),
+     'the report says "Cover Compensation and the Mohit Minerals case."', "default-advice"),
     ("empty-dimension", "error", "dimensions[2]", 28, "the dimension is empty",
      "empty-dimension"),
     ("dimension-without-points", "error", "dimensions[2].points", 28, "'points' is missing",
@@ -93,17 +92,35 @@ def test_errors_in_two_sections_are_both_reported():
     assert all(f.is_error for f in findings)
 
 
+def test_a_rubric_without_directive_or_word_limit_loads_and_check_says_what_it_used(tmp_path):
+    from answer_evaluator import load_rubric
+    from answer_evaluator.lint import lint_rubric
+
+    path = tmp_path / "defaults.toml"
+    text = (FIXTURES / "valid.toml").read_text("utf-8")
+    path.write_text(text.replace('id = "valid"', 'id = "defaults"')
+                    .replace('directive = "discuss"\n', "").replace("word_limit = 150\n", ""),
+                    "utf-8")
+    rubric = load_rubric(path)
+    assert (rubric.directive, rubric.word_limit) == ("discuss", 150)   # the question's; 10 marks
+    findings = {f.code: f for f in lint_rubric(path)}
+    assert set(findings) == {"default-directive", "default-word-limit"}
+    assert "'discuss'" in findings["default-directive"].message
+    assert "150 words for 10 marks" in findings["default-word-limit"].message
+    assert all(not f.is_error for f in findings.values())
+
+
 def test_finding_is_frozen_and_line_may_be_unknown(tmp_path):
     from answer_evaluator.lint import Finding, lint_rubric
 
-    path = tmp_path / "no-directive.toml"
+    path = tmp_path / "no-marks.toml"
     text = (FIXTURES / "valid.toml").read_text("utf-8")
-    path.write_text(text.replace('id = "valid"', 'id = "no-directive"').replace(
-        'directive = "discuss"\n', ""), "utf-8")
+    path.write_text(text.replace('id = "valid"', 'id = "no-marks"').replace(
+        'max_marks = 10\n', ""), "utf-8")
     (finding,) = lint_rubric(path)
-    assert finding.field == "directive" and "missing" in finding.message
+    assert finding.field == "max_marks" and "missing" in finding.message
     assert finding.line is None
-    assert finding.format().startswith(f"{path}: error: directive: ")
+    assert finding.format().startswith(f"{path}: error: max_marks: ")
     with pytest.raises(AttributeError):
         finding.line = 3
     assert isinstance(finding, Finding)

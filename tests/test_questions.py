@@ -149,11 +149,11 @@ def test_a_closed_pipe_is_not_an_error(tmp_path):
 
 def test_a_bad_rubric_file_is_a_one_line_warning_and_the_rest_is_listed(tmp_path, capsys):
     (tmp_path / "rubrics").mkdir()
-    (tmp_path / "rubrics" / "broken.toml").write_text('id = "broken"\nquestion = "Q?"\n')
+    (tmp_path / "rubrics" / "broken.toml").write_text('id = "broken"\nquestion = "Q?"\ndirective = "ponder"\nmax_marks = 10\n')
     status, out, err = run_cli(["questions", "--json"], capsys)
     assert status == 0
     assert err.startswith("evaluate questions: warning: rubrics") and err.count("\n") == 1
-    assert "broken.toml" in err and "'directive'" in err and "rubric skipped" in err
+    assert "broken.toml" in err and "'ponder' is not a directive" in err and "rubric skipped" in err
     ids = {q["id"] for q in json.loads(out)["questions"]}
     assert "broken" not in ids and set(SHIPPED) <= ids
     status, _, err = run_cli(["questions", "--rubrics-dir", tmp_path / "nowhere"], capsys)

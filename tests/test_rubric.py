@@ -122,6 +122,15 @@ def test_a_dimension_without_advice_gets_one_from_its_title_and_keywords():
     assert default_advice("Members.", groups) == "Cover Members: name not an alliance and Quad."
 
 
+def test_the_default_word_limit_follows_upsc_or_twenty_words_a_mark():
+    from answer_evaluator.models import default_word_limit
+
+    assert [default_word_limit(m) for m in (10, 15, 20, 125, 3, 1)] == [150, 250, 250, 1200, 60, 20]
+    rubric = parse_rubric(VALID.replace("word_limit = 150\n", "").replace(
+        "max_marks = 10", "max_marks = 4"))
+    assert rubric.word_limit == 80 and rubric.marking.word_limit == "none"   # a short answer
+
+
 def test_toml_syntax_errors_give_the_line(tmp_path):
     path = tmp_path / "tiny.toml"
     path.write_text(_broken('title = "Limits"', 'title = "Limits'))

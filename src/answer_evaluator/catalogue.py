@@ -352,10 +352,14 @@ def _top_fields(text: str) -> dict | None:
 def _question(data: dict, path: Path, origin: str) -> Question | None:
     """The Question of well-formed top-level fields, or None for the loader to explain."""
     from .directives import DIRECTIVES, normalise_directive
+    from .models import default_word_limit
+    from .rubric import default_directive
 
     rubric_id, question = data.get("id"), data.get("question")
-    directive = data.get("directive")
-    limit, marks, year = data.get("word_limit"), data.get("max_marks"), data.get("year")
+    marks, year = data.get("max_marks"), data.get("year")
+    directive = data.get("directive", default_directive(question)
+                         if isinstance(question, str) else None)
+    limit = data.get("word_limit", default_word_limit(marks) if _whole(marks) else None)
     texts = [data.get(k, "") for k in ("paper", "topic", "source")]
     if not (isinstance(rubric_id, str) and _ID.match(rubric_id) and rubric_id == path.stem
             and isinstance(question, str) and question.strip()

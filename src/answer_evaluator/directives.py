@@ -88,6 +88,10 @@ def normalise_directive(word: str) -> str:
     return key.replace(" ", "-")
 
 
+#: The directive of a question that names none ("What is a variable?").
+DIRECTIVE_FALLBACK = "explain"
+
+
 def detect_directive(question: str) -> str | None:
     """The directive word of a question: the phrase that ends last, the longest of those
     ("Critically analyse" rather than "analyse"; whole words only)."""

@@ -31,16 +31,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import RubricError
-from .models import Rubric
+from .models import UPSC_WORD_LIMITS, WORDS_PER_MARK, Rubric  # noqa: F401 (commands use them)
 
-#: UPSC Mains word limits by marks: GS questions of 10 and 15 marks (since 2013), GS-IV case
-#: studies of 20 marks, and the 125-mark essay (1,000-1,200 words).
-UPSC_WORD_LIMITS: dict[int, tuple[int, int]] = {
-    10: (150, 150), 15: (250, 250), 20: (250, 250), 125: (1000, 1200)}
 #: A limit within this share of the convention is accepted (the engine's length tolerance).
 WORD_LIMIT_TOLERANCE = 0.1
-#: Words per mark that a question of an unlisted mark value may ask for (125/10 .. 250/15 +).
-WORDS_PER_MARK = (12.0, 20.0)
 
 
 @dataclass(frozen=True)
@@ -197,7 +191,7 @@ def rubric_warnings(rubric: Rubric, text: str, path: Path, *, settings=None) -> 
             + unmatchable_warnings(rubric, lines, path)
             + word_limit_warnings(rubric, lines, path)
             + marking_warnings(rubric, path)
-            + advice_warnings(rubric, text, lines, path)
+            + default_warnings(rubric, text, lines, path)
             + directive_warnings(rubric, lines, path))
 
 
@@ -464,15 +458,28 @@ def marking_warnings(rubric: Rubric, path: Path) -> list[Finding]:
                     "it otherwise", "default-scheme")]
 
 
-def advice_warnings(rubric: Rubric, text: str, lines, path: Path) -> list[Finding]:
-    """A dimension with no `advice`: the report tells the candidate the default's words."""
-    tables = tomllib.loads(text).get("dimensions", [])
-    return [Finding(path, lines.find((("dimensions", i),)), "warning",
-                    f"dimensions[{i + 1}].advice",
-                    f"no advice, so the report says \"{dim.advice}\"; write what the candidate "
-                    "should add, naming the specifics", "default-advice")
-            for i, (dim, table) in enumerate(zip(rubric.dimensions, tables))
-            if "advice" not in table]
+def default_warnings(rubric: Rubric, text: str, lines, path: Path) -> list[Finding]:
+    """Fields left out that the loader fills in: say what it used."""
+    data = tomllib.loads(text)
+    found = []
+    if "directive" not in data:
+        found.append(Finding(path, None, "warning", "directive",
+                             f"no directive, so '{rubric.directive}' (from the question, or "
+                             "the default when it names none); write the one you mean",
+                             "default-directive"))
+    if "word_limit" not in data:
+        found.append(Finding(path, None, "warning", "word_limit",
+                             f"no word limit, so {rubric.word_limit} words for "
+                             f"{rubric.max_marks} marks; write the one you set",
+                             "default-word-limit"))
+    for i, (dim, table) in enumerate(zip(rubric.dimensions, data.get("dimensions", []))):
+        if "advice" not in table:
+            found.append(Finding(path, lines.find((("dimensions", i),)), "warning",
+                                 f"dimensions[{i + 1}].advice",
+                                 f"no advice, so the report says \"{dim.advice}\"; write what "
+                                 "the candidate should add, naming the specifics",
+                                 "default-advice"))
+    return found
 
 
 def directive_warnings(rubric: Rubric, lines, path: Path) -> list[Finding]:

@@ -26,7 +26,7 @@ import math
 import re
 from functools import lru_cache
 
-from .directives import DIRECTIVES, detect_directive
+from .directives import DIRECTIVE_FALLBACK, DIRECTIVES, detect_directive
 from .models import Dimension, KeywordGroup, MarkingScheme, ModelPoint, Rubric
 from .settings import (ESSAY_ANSWER_SOURCE, SHORT_ANSWER_CHANGES, SHORT_ANSWER_SETTINGS,
                        SHORT_ANSWER_SOURCE, settings_for)
@@ -68,7 +68,6 @@ FUNCTION_WORDS = CLAUSE_FUNCTION_WORDS
 #: Mohler's full-mark answers; docs/agreement.md, "False alarms of the checks").
 SHORT_ANSWER_MARKING = MarkingScheme(word_limit="none")
 
-_DIRECTIVE_FALLBACK = "explain"
 _SPLIT_CLAUSES = re.compile(r"\s*(?:;|:|,?\s+whereas\s+|,\s+but\s+|\.\s+)\s*", re.IGNORECASE)
 
 
@@ -96,7 +95,7 @@ def rubric_from_model_answer(question: str, reference_text: str, *, max_marks: i
     if not prose:
         raise ValueError("the model answer is empty")
     if directive is None:
-        directive = detect_directive(question) or _DIRECTIVE_FALLBACK
+        directive = detect_directive(question) or DIRECTIVE_FALLBACK
     if directive not in DIRECTIVES:
         raise ValueError(f"unknown directive '{directive}'; use one of: "
                          + ", ".join(sorted(DIRECTIVES)))

@@ -113,6 +113,22 @@ SHORT_ANSWER_DEFAULT = (f"{SHORT_ANSWER_REASON}: its best key elements earn a ma
                         "the word limit costs nothing")
 
 
+#: UPSC Mains word limits by marks: GS questions of 10 and 15 marks (since 2013), GS-IV case
+#: studies of 20 marks, and the 125-mark essay (1,000-1,200 words).
+UPSC_WORD_LIMITS: dict[int, tuple[int, int]] = {
+    10: (150, 150), 15: (250, 250), 20: (250, 250), 125: (1000, 1200)}
+#: Words per mark that a question of an unlisted mark value may ask for (125/10 .. 250/15 +).
+WORDS_PER_MARK = (12.0, 20.0)
+
+
+def default_word_limit(max_marks: int) -> int:
+    """The word limit of a rubric that gives none: UPSC's for its marks (250 for 15), else
+    the most words a mark that UPSC questions ask (20: 60 words for 3 marks)."""
+    if max_marks in UPSC_WORD_LIMITS:
+        return UPSC_WORD_LIMITS[max_marks][1]
+    return max(1, round(WORDS_PER_MARK[1] * max_marks))
+
+
 def is_upsc_paper(paper: str) -> bool:
     """A rubric's `paper` names a UPSC Mains paper (GS-I..GS-IV or the Essay)."""
     return str(paper).upper().startswith(("GS", "ESSAY"))

@@ -13,11 +13,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable
 
-from .directives import DIRECTIVES, normalise_directive
+from .directives import DIRECTIVE_FALLBACK, DIRECTIVES, detect_directive, normalise_directive
 from .errors import FileProblem, RubricError, did_you_mean, read_utf8
 from .models import (SCHEMES, SHORT_ANSWER_DEFAULT, SHORT_ANSWER_MAX_MARKS, WORD_LIMIT_ROLES,
                      Band, Dimension, Hints, KeywordGroup, MarkingScheme, ModelPoint, Requirement,
-                     Rubric, is_upsc_paper)
+                     Rubric, default_word_limit, is_upsc_paper)
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -109,8 +109,8 @@ def _share(value) -> str | None:
 _TOP = {
     "id": _Field("str", True, _identifier),
     "question": _Field("str", True, _non_empty),
-    "directive": _Field("str", True, _directive),
-    "word_limit": _Field("int", True, _words_bound),
+    "directive": _Field("str", False, _directive),
+    "word_limit": _Field("int", False, _words_bound),
     "max_marks": _Field("int", True, _marks_bound),
     "paper": _Field("str"),
     "topic": _Field("str"),
@@ -244,8 +244,10 @@ class _Builder:
                 required=marking.required, line=marking.line, default=SHORT_ANSWER_DEFAULT)
         return Rubric(
             rubric_id=data["id"], question=" ".join(data["question"].split()),
-            directive=normalise_directive(data["directive"]),
-            word_limit=data["word_limit"], max_marks=data["max_marks"], dimensions=dimensions,
+            directive=normalise_directive(data.get("directive") or default_directive(
+                data["question"])),
+            word_limit=data.get("word_limit") or default_word_limit(data["max_marks"]),
+            max_marks=data["max_marks"], dimensions=dimensions,
             introduction=self.hints(data, "introduction"),
             conclusion=self.hints(data, "conclusion"),
             paper=data.get("paper", ""), topic=data.get("topic", ""),
@@ -396,14 +398,23 @@ class _Builder:
                          line=self.lines.find(where + ("id",)))
 
 
+def default_directive(question: str) -> str:
+    """The directive of a rubric that gives none: the question's directive word, else
+    `DIRECTIVE_FALLBACK`."""
+    return detect_directive(question) or DIRECTIVE_FALLBACK
+
+
 #: How many of a dimension's keyword terms the default advice names.
 ADVICE_TERMS = 3
 
 
 def default_advice(title: str, keywords) -> str:
     """The advice of a dimension whose rubric gives none: its title and its heaviest keyword
-    terms ("Cover Maritime security: name Malabar and maritime domain awareness.")."""
-    terms = [g.term for g in sorted(keywords, key=lambda g: -g.weight)][:ADVICE_TERMS]
+    terms that the title does not already say ("Cover Maritime security: name Malabar and
+    maritime domain awareness.")."""
+    said = set(title.lower().split())
+    terms = [g.term for g in sorted(keywords, key=lambda g: -g.weight)
+             if not set(g.term.lower().split()) <= said][:ADVICE_TERMS]
     named = (", ".join(terms[:-1]) + " and " + terms[-1]) if len(terms) > 1 else "".join(terms)
     return f"Cover {title.rstrip('.')}" + (f": name {named}." if named else ".")
 
