@@ -256,3 +256,16 @@ def test_one_sentence_that_makes_two_key_elements_covers_both():
     evaluation = Evaluator(rubric).evaluate(PROTEIN_ANSWER)
     assert [d.state for d in evaluation.dimensions] == [Coverage.COVERED] * 6
     assert evaluation.marks == 3
+
+
+def test_a_rubric_with_fewer_dimensions_than_the_directive_asks_needs_them_all():
+    """"Describe" asks for breadth (three dimensions); a rubric of two can ask for no more than
+    its two, and an answer that covers both meets the check."""
+    from conftest import DATA
+
+    text = (DATA / "short-answer" / "protein-synthesis.toml").read_text("utf-8")
+    two = parse_rubric(text[:text.index('[[dimensions]]\nid = "codons"')])
+    assert len(two.dimensions) == 2
+    evaluation = Evaluator(two).evaluate(PROTEIN_ANSWER)
+    breadth = next(c for c in evaluation.directive_report.checks if "dimensions" in c.name)
+    assert breadth.name == "covers at least 2 dimensions" and breadth.met

@@ -67,6 +67,8 @@ def test_page_says_how_the_marks_are_earned(india_japan_page):
     assert "No scheme declared, so marked as a short answer" in default
     assert "a covered one its full share" in default
     assert default.lower().count("word limit costs nothing") == 1   # said once
+    assert "covering all 2 dimensions" in default                   # not "3 of the 2"
+    assert "covering at least 3 of the 9 dimensions" in html
 
 
 def test_renders_in_chromium(browser, india_japan_page, india_japan):
