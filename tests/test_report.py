@@ -382,3 +382,15 @@ def test_a_missing_dimension_the_answer_touches_is_shown_as_only_touched(sample_
                      if s.text.split(": ")[0].endswith(f"'{d.title}'")]
             assert all(v == ("Develop" if d.touched else "Add") for v in verbs), (name, verbs)
     assert seen["touched"] and seen["missing"]        # the samples show both kinds
+
+
+def test_full_marks_say_so_instead_of_asking_for_polish():
+    from test_marking import BOTH, ONE, grade, rubric
+
+    short = rubric()                                      # two key elements, two marks
+    full = render_report(grade(short, BOTH))
+    advice = full[full.index('id="suggestions"'):]
+    assert "Full marks: the answer makes what the marking asks for." in advice
+    assert "polish" not in advice
+    partial = render_report(grade(short, ONE))
+    assert "Full marks" not in partial[partial.index('id="suggestions"'):]
