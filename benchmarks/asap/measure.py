@@ -1,6 +1,6 @@
 """Agreement with human scores on the ASAP-SAS dev sets, with the rubrics of benchmarks/asap/rubrics/.
 
-    python3 benchmarks/asap/measure.py [--splits 20] [--teacher 30] [--seed 0]
+    python3 benchmarks/asap/measure.py [--splits 20] [--teacher 30] [--seed 0] [--rubrics DIR]
 
 Prints, per set and on average, the quadratic weighted kappa (QWK) of:
 - zero-shot: the engine's marks with the set's rubric and nothing fitted, rounded to whole
@@ -161,6 +161,9 @@ def main(argv=None) -> int:
     parser.add_argument("--splits", type=int, default=20)
     parser.add_argument("--teacher", type=int, default=30)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--rubrics", type=Path, default=RUBRICS,
+                        help="the folder of asap-set<N>.toml rubrics (default: benchmarks/asap/"
+                             "rubrics; benchmarks/asap/quick-rubrics holds quickly written ones)")
     args = parser.parse_args(argv)
     if not DATA.exists():
         print(f"no data: {DATA.relative_to(ROOT.parent)} is absent", file=sys.stderr)
@@ -173,7 +176,7 @@ def main(argv=None) -> int:
           f"{'teacher':>8} {'tfidf+30':>9} {'learned(90)':>12}   (QWK; teacher columns: mean of "
           f"{args.splits} splits, {args.teacher} fitted / rest held out)")
     for number, items in sorted(load_sets(DATA).items()):
-        path = RUBRICS / f"asap-set{number}.toml"
+        path = args.rubrics / f"asap-set{number}.toml"
         if not path.exists():
             continue
         rubric = load_rubric(path)
