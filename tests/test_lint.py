@@ -281,3 +281,15 @@ def test_cli_usage_errors(capsys):
     assert run_cli(["rubric"], capsys)[0] == 2
     assert run_cli(["rubric", "check"], capsys)[0] == 2
     assert run_cli(["rubric", "frobnicate"], capsys)[0] == 2
+
+
+BENCHMARK_RUBRICS = sorted((DATA.parents[1] / "benchmarks" / "asap").glob("*rubrics/*.toml"))
+
+
+@pytest.mark.parametrize("path", BENCHMARK_RUBRICS, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_the_measurement_rubrics_check_without_errors(path):
+    """The ASAP-SAS measurement rubrics (benchmarks/asap/) keep loading as the format grows."""
+    from answer_evaluator.lint import lint_rubric
+
+    assert len(BENCHMARK_RUBRICS) == 14
+    assert not [f.format() for f in lint_rubric(path) if f.is_error]
