@@ -118,6 +118,16 @@ def test_magnitudes_written_onto_a_number_are_spelt_out():
     assert matched(rubric, "Japan sold $17.7 million.") == []
 
 
+def test_a_unit_written_onto_a_number_is_the_word_after_it():
+    rubric = rubric_with(("capacity", ["125 GW"]), ("output", ["5 MMT"]), ("heat", ["53"]),
+                         ("century", ["21st century"]))
+    assert [t for _, t, _, _ in matched(
+        rubric, "By 2030, 5MMT of hydrogen from 125GW; black reached 53C in the 21st century.")
+    ] == ["output", "capacity", "heat", "century"]
+    for other in ("125 MW", "12GW", "50MMT", "5 MT", "54C"):
+        assert matched(rubric, f"It came to {other}.") == [], other
+
+
 @pytest.mark.parametrize("token, number", [
     ("₹76,000", "76000"), ("76,000", "76000"), ("76000", "76000"), ("1,00,000", "100000"),
     ("1,000,000.5", "1000000.5"), ("$17.7B", "17.7b"), ("2,3", "2,3"), ("12,34", "12,34"),

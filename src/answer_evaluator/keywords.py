@@ -166,14 +166,18 @@ def word_key(word: str, key: str) -> str:
 
 
 def _number_keys(word: str, key: str) -> tuple[str, ...]:
-    """The keys of one number token (already `normalise_number`-ed as `key`)."""
+    """The keys of one number token (already `normalise_number`-ed as `key`): a magnitude
+    written onto it spelt out ("17.7b" -> 17.7 billion), and any other letters written onto
+    it read as the word that follows a number, a unit most often ("125GW" is "125 GW",
+    "5MMT" "5 MMT", "53C" "53 C"); keyword forms are read the same way, so "21st" still meets
+    "21st"."""
     split = _NUMBER.fullmatch(key)
     if split is None:
         return (key,)
     number, suffix = split.groups()
     spelt = _SUFFIXES.get(suffix) or (_CURRENCY_SUFFIXES.get(suffix)
                                       if word[:1] in ("$", "\u20b9") else None)
-    return (number, spelt) if spelt else (key,)
+    return (number, spelt or word_key(suffix, stem(suffix)))
 
 
 def _is_number(key: str) -> bool:
