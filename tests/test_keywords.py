@@ -128,6 +128,16 @@ def test_a_unit_written_onto_a_number_is_the_word_after_it():
         assert matched(rubric, f"It came to {other}.") == [], other
 
 
+@pytest.mark.parametrize("keyword", ["8%", "8 per cent", "8 percent"])
+def test_per_cent_percent_and_the_sign_are_one(keyword):
+    rubric = rubric_with(("pace", [keyword]))
+    for written in ("8 per cent", "8 percent", "8%"):
+        assert matched(rubric, f"Growth of {written} a year.") == [
+            ("d", "pace", written, False)], written
+    for other in ("18 per cent", "8 cents", "per cent 8", "8.5%"):
+        assert matched(rubric, f"Growth of {other} a year.") == [], other
+
+
 @pytest.mark.parametrize("token, number", [
     ("₹76,000", "76000"), ("76,000", "76000"), ("76000", "76000"), ("1,00,000", "100000"),
     ("1,000,000.5", "1000000.5"), ("$17.7B", "17.7b"), ("2,3", "2,3"), ("12,34", "12,34"),

@@ -82,7 +82,10 @@ _SUFFIXES = {"b": "billion", "bn": "billion", "mn": "million", "cr": "crore",
              "crore": "crore", "tn": "trillion", "lakh": "lakh", "billion": "billion",
              "million": "million"}
 _CURRENCY_SUFFIXES = {"m": "million", "k": "thousand"}
-_NUMBER = re.compile(r"(\d+(?:\.\d+)?)([a-z]+)")
+_NUMBER = re.compile(r"(\d+(?:\.\d+)?)([a-z]+|%)")
+#: The key of "%", "percent" and "per cent" after a number ("8%", "8 per cent").
+PERCENT = "%"
+_PERCENT_WORDS = frozenset({"percent", "pct"})
 
 
 @dataclass(frozen=True)
@@ -175,9 +178,22 @@ def _number_keys(word: str, key: str) -> tuple[str, ...]:
     if split is None:
         return (key,)
     number, suffix = split.groups()
+    if suffix == PERCENT:
+        return (number, PERCENT)
     spelt = _SUFFIXES.get(suffix) or (_CURRENCY_SUFFIXES.get(suffix)
                                       if word[:1] in ("$", "\u20b9") else None)
     return (number, spelt or word_key(suffix, stem(suffix)))
+
+
+def _percent_words(words, i: int, after_number: bool) -> int:
+    """How many words from i say "per cent" after a number ("percent", "per cent"): 0, 1 or
+    2."""
+    if not after_number:
+        return 0
+    word = words[i].lower()
+    if word in _PERCENT_WORDS:
+        return 1
+    return 2 if word == "per" and i + 1 < len(words) and words[i + 1].lower() == "cent" else 0
 
 
 def _is_number(key: str) -> bool:
@@ -204,8 +220,16 @@ def _currency_after(out: _Keys, key: str) -> bool:
 def _to_keys(words: tuple[str, ...], stems: tuple[str, ...]) -> _Keys:
     """A form's words as keys (module docstring)."""
     out = _Keys()
+    skip = 0
     for i, key in enumerate(stems):
-        if _is_number(key):
+        percent = 0 if skip else _percent_words(words, i, bool(out.keys)
+                                                and _is_number(out.keys[-1]))
+        if skip:
+            skip -= 1
+        elif percent:
+            out.add(PERCENT, i, i + percent)
+            skip = percent - 1
+        elif _is_number(key):
             for part in _number_keys(words[i], key):
                 out.add(part, i, i + 1)
         elif _currency_after(out, key):
@@ -475,10 +499,18 @@ class KeywordMatcher:
             if joined_next:
                 joined_next = False
                 continue
+            before = len(keys)
+            percent = (_percent_words(words, i, out.end(before - 1) == i
+                                      and _is_number(keys[-1]))
+                       if before and PERCENT in self._vocabulary else 0)
+            if percent:                            # "8 per cent" is "8%"
+                out.add(PERCENT, i, i + percent)
+                joined_next = percent == 2
+                gap = 0
+                continue
             info = cache.get(word)
             if info is None:
                 info = self._word(word, word_key(word, stems[i]))
-            before = len(keys)
             if not info:
                 pass
             elif info.__class__ is str:           # the common case: a keyword word
