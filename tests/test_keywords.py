@@ -128,6 +128,15 @@ def test_a_unit_written_onto_a_number_is_the_word_after_it():
         assert matched(rubric, f"It came to {other}.") == [], other
 
 
+def test_an_acronym_that_spells_a_function_word_meets_only_itself_in_capitals():
+    rubric = rubric_with(("WHO", ["World Health Organization"]), ("IT sector", ["IT"]),
+                         ("US", []), ("AI", []))
+    text = ("People who work in it tell us that the WHO, the IT sector and the US matter; "
+            "so does ai.")
+    assert [(t, w) for _, t, w, _ in matched(rubric, text)] == [
+        ("WHO", "WHO"), ("IT sector", "IT sector"), ("US", "US"), ("AI", "ai")]
+
+
 @pytest.mark.parametrize("keyword", ["8%", "8 per cent", "8 percent"])
 def test_per_cent_percent_and_the_sign_are_one(keyword):
     rubric = rubric_with(("pace", [keyword]))

@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass
 
 from .models import AnalysedText, KeywordHit, Rubric, Sentence
-from .text import ARTICLES, CLAUSE_FUNCTION_WORDS, stem, tokenize
+from .text import ARTICLES, CLAUSE_FUNCTION_WORDS, is_function_word, stem, tokenize
 
 #: Words shorter than this (in letters) never match a keyword with a slipped letter: the
 #: answer word and the keyword word must both have at least this many.
@@ -157,10 +157,14 @@ _DERIVED_ENDINGS = (
 def word_key(word: str, key: str) -> str:
     """A word's key for keyword matching: its stem `key`, tagged with a derivational ending
     when the stemmer cut that ending off ("criticism" -> "critic#ism", so it no longer meets
-    "critical"; "exercise" keeps its stem "exercis" and needs no tag)."""
+    "critical"; "exercise" keeps its stem "exercis" and needs no tag). A word in capitals
+    that would otherwise be a function word is an acronym and keeps its capitals ("WHO" meets
+    "WHO", never "who")."""
     if not key[:1].isalpha():
         return key
     lowered = word.lower()
+    if word.isupper() and word.isalpha() and len(word) > 1 and is_function_word(lowered):
+        return word       # "WHO", "US", "IT": an acronym, not "who", "us" or "it"
     for tag, ending in _DERIVED_ENDINGS:
         found = ending.search(lowered)
         if found and len(key) <= found.start() + 1:
