@@ -128,6 +128,16 @@ def test_a_unit_written_onto_a_number_is_the_word_after_it():
         assert matched(rubric, f"It came to {other}.") == [], other
 
 
+@pytest.mark.parametrize("keyword", ["Jammu and Kashmir", "Jammu & Kashmir"])
+def test_an_ampersand_is_and(keyword):
+    rubric = rubric_with(("state", [keyword]), ("research", ["R&D"]))
+    for written in ("Jammu and Kashmir", "Jammu & Kashmir", "Jammu&Kashmir"):
+        assert [t for _, t, _, _ in matched(rubric, f"{written} voted.")] == ["state"], written
+    assert matched(rubric, "Jammu, Kashmir voted.") == []
+    for written in ("R&D", "R & D", "R and D"):
+        assert [t for _, t, _, _ in matched(rubric, f"Spend on {written}.")] == ["research"]
+
+
 def test_an_acronym_that_spells_a_function_word_meets_only_itself_in_capitals():
     rubric = rubric_with(("WHO", ["World Health Organization"]), ("IT sector", ["IT"]),
                          ("US", []), ("AI", []))

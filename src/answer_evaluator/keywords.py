@@ -243,6 +243,22 @@ def _to_keys(words: tuple[str, ...], stems: tuple[str, ...]) -> _Keys:
     return out
 
 
+def _ampersand_before(text: str, spans, i: int) -> bool:
+    """Is "&" (spaces aside) all that stands between words i-1 and i of `text`?"""
+    return i > 0 and text[spans[i - 1][1]:spans[i][0]].strip() == "&"
+
+
+def with_ampersands(text: str, words, spans) -> tuple[str, ...]:
+    """The words of `text` with an "and" where "&" joins two of them ("Jammu & Kashmir",
+    "R&D"), as the matcher reads an answer."""
+    out: list[str] = []
+    for i, word in enumerate(words):
+        if _ampersand_before(text, spans, i):
+            out.append("and")
+        out.append(word)
+    return tuple(out)
+
+
 def without_inner_articles(words: tuple[str, ...]) -> tuple[str, ...]:
     """A phrase's words without the articles inside it; the first and last words stay
     ("a third of claims", "Category A")."""
@@ -252,13 +268,19 @@ def without_inner_articles(words: tuple[str, ...]) -> tuple[str, ...]:
     return (words[0], *inner, words[-1])
 
 
+def form_words(form: str) -> tuple[str, ...]:
+    """The words of a case-insensitive keyword form as the matcher compares them: "&" read as
+    "and", the articles inside a phrase left out."""
+    words, spans = tokenize(form)
+    return without_inner_articles(with_ampersands(form, words, spans))
+
+
 def form_keys(form: str, case_sensitive: bool = False) -> tuple[str, ...]:
     """What a keyword form matches, as the matcher compares it: exact words when
     case-sensitive, else keys as the module docstring describes."""
-    words = tokenize(form)[0]
     if case_sensitive:
-        return tuple(words)
-    words = without_inner_articles(tuple(words))
+        return tuple(tokenize(form)[0])
+    words = form_words(form)
     return tuple(_to_keys(words, tuple(word_key(w, stem(w)) for w in words)).keys)
 
 
@@ -346,11 +368,10 @@ class KeywordMatcher:
                     if joined:
                         spellings.append(joined)
                     for spelling in spellings:
-                        words = tokenize(spelling)[0]
                         if sensitive:
-                            keys = tuple(words)
+                            keys = tuple(tokenize(spelling)[0])
                         else:
-                            words = without_inner_articles(tuple(words))
+                            words = form_words(spelling)
                             stems = tuple(word_key(w, stem(w)) for w in words)
                             keys = tuple(_to_keys(words, stems).keys)
                             for word, key in zip(words, stems):
@@ -499,10 +520,14 @@ class KeywordMatcher:
         keys, positions = out.keys, out.pos
         joined_next = False
         gap = 0              # 0: no gap since the last key; 1: articles only; 2: other words
+        ampersand = "and" in self._vocabulary and "&" in sentence.text
         for i, word in enumerate(words):
             if joined_next:
                 joined_next = False
                 continue
+            if ampersand and _ampersand_before(sentence.text, sentence.spans, i):
+                out.add("and", i, i)               # "Jammu & Kashmir" is "Jammu and Kashmir"
+                gap = 0
             before = len(keys)
             percent = (_percent_words(words, i, out.end(before - 1) == i
                                       and _is_number(keys[-1]))
