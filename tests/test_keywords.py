@@ -138,6 +138,16 @@ def test_an_ampersand_is_and(keyword):
         assert [t for _, t, _, _ in matched(rubric, f"Spend on {written}.")] == ["research"]
 
 
+@pytest.mark.parametrize("keyword", ["UN Security Council", "U.N. Security Council"])
+def test_an_acronym_with_stops_is_the_acronym(keyword):
+    rubric = rubric_with(("UNSC", [keyword]), ("America", ["US"]))
+    for written in ("the U.N. Security Council", "the UN Security Council"):
+        assert [t for _, t, _, _ in matched(rubric, f"So said {written}.")] == ["UNSC"]
+    assert matched(rubric, "So said the U. N. Security Council.") == []    # not one word
+    assert [t for _, t, _, _ in matched(rubric, "The U.S. and the US, not us.")] == [
+        "America", "America"]
+
+
 def test_an_acronym_that_spells_a_function_word_meets_only_itself_in_capitals():
     rubric = rubric_with(("WHO", ["World Health Organization"]), ("IT sector", ["IT"]),
                          ("US", []), ("AI", []))

@@ -248,17 +248,6 @@ def _ampersand_before(text: str, spans, i: int) -> bool:
     return i > 0 and text[spans[i - 1][1]:spans[i][0]].strip() == "&"
 
 
-def with_ampersands(text: str, words, spans) -> tuple[str, ...]:
-    """The words of `text` with an "and" where "&" joins two of them ("Jammu & Kashmir",
-    "R&D"), as the matcher reads an answer."""
-    out: list[str] = []
-    for i, word in enumerate(words):
-        if _ampersand_before(text, spans, i):
-            out.append("and")
-        out.append(word)
-    return tuple(out)
-
-
 def without_inner_articles(words: tuple[str, ...]) -> tuple[str, ...]:
     """A phrase's words without the articles inside it; the first and last words stay
     ("a third of claims", "Category A")."""
@@ -268,11 +257,31 @@ def without_inner_articles(words: tuple[str, ...]) -> tuple[str, ...]:
     return (words[0], *inner, words[-1])
 
 
+def _dotted_acronym(text: str, words, spans, i: int) -> int:
+    """How many words from i spell an acronym with stops ("U.N.", "U.S.A."): single capital
+    letters each followed by "."; 0 when fewer than two."""
+    n = i
+    while (n < len(words) and len(words[n]) == 1 and words[n].isupper()
+           and text[spans[n][1]:spans[n][1] + 1] == "."
+           and (n == i or spans[n][0] == spans[n - 1][1] + 1)):
+        n += 1
+    return n - i if n - i >= 2 else 0
+
+
 def form_words(form: str) -> tuple[str, ...]:
-    """The words of a case-insensitive keyword form as the matcher compares them: "&" read as
-    "and", the articles inside a phrase left out."""
+    """The words of a case-insensitive keyword form as the matcher reads an answer's: "&" as
+    "and" ("Jammu & Kashmir", "R&D"), an acronym with stops as one word ("U.N." is "UN"), the
+    articles inside a phrase left out."""
     words, spans = tokenize(form)
-    return without_inner_articles(with_ampersands(form, words, spans))
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        if _ampersand_before(form, spans, i):
+            out.append("and")
+        run = _dotted_acronym(form, words, spans, i)
+        out.append("".join(words[i:i + run]) if run else words[i])
+        i += max(run, 1)
+    return without_inner_articles(tuple(out))
 
 
 def form_keys(form: str, case_sensitive: bool = False) -> tuple[str, ...]:
@@ -519,6 +528,7 @@ class KeywordMatcher:
         out = _Keys()
         keys, positions = out.keys, out.pos
         joined_next = False
+        skip = 0             # words of an acronym with stops still to pass over
         gap = 0              # 0: no gap since the last key; 1: articles only; 2: other words
         ampersand = "and" in self._vocabulary and "&" in sentence.text
         for i, word in enumerate(words):
@@ -528,7 +538,20 @@ class KeywordMatcher:
             if ampersand and _ampersand_before(sentence.text, sentence.spans, i):
                 out.add("and", i, i)               # "Jammu & Kashmir" is "Jammu and Kashmir"
                 gap = 0
+            if skip:
+                skip -= 1
+                continue
             before = len(keys)
+            run = (_dotted_acronym(sentence.text, words, sentence.spans, i)
+                   if len(word) == 1 else 0)
+            if run:                                # "U.N." is "UN"
+                acronym = "".join(words[i:i + run])
+                key = word_key(acronym, stem(acronym))
+                if key in self._vocabulary:
+                    out.add(key, i, i + run)
+                    skip = run - 1
+                    gap = 0
+                    continue
             percent = (_percent_words(words, i, out.end(before - 1) == i
                                       and _is_number(keys[-1]))
                        if before and PERCENT in self._vocabulary else 0)
