@@ -148,6 +148,16 @@ def test_an_acronym_with_stops_is_the_acronym(keyword):
         "America", "America"]
 
 
+def test_the_plural_of_an_acronym_is_the_acronym():
+    from answer_evaluator.text import stem
+
+    assert stem("SHGs") == stem("SHG") and stem("MSPs") == stem("MSP") == "msp"
+    assert stem("Shgs") == "shgs" and stem("IS") == "is"     # only capitals and an "s"
+    rubric = rubric_with(("groups", ["SHG"]), ("price", ["MSPs"]))
+    assert [t for _, t, _, _ in matched(rubric, "SHGs help; the MSP rose.")] == [
+        "groups", "price"]
+
+
 def test_an_acronym_that_spells_a_function_word_meets_only_itself_in_capitals():
     rubric = rubric_with(("WHO", ["World Health Organization"]), ("IT sector", ["IT"]),
                          ("US", []), ("AI", []))

@@ -167,11 +167,17 @@ def fold_accents(word: str) -> str:
     return unicodedata.normalize("NFC", "".join(kept))
 
 
+_ACRONYM_PLURAL = re.compile(r"[A-Z]{2,}s")
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Lower-cased Snowball stem of one word token, British and American spellings merged,
     accents of Latin letters taken off (`fold_accents`); number tokens get
-    `normalise_number`."""
+    `normalise_number`; the plural of an acronym is the acronym ("SHGs" is "SHG", which
+    the stemmer, finding no vowel, would leave)."""
+    if _ACRONYM_PLURAL.fullmatch(word):
+        word = word[:-1]
     lowered = fold_accents(word.lower())
     if not lowered[:1].isalpha():
         return normalise_number(lowered)
