@@ -22,6 +22,11 @@ class Directive:
     listing: bool = False          #: points set out one by one
     reasons: bool = False          #: claims backed with because / since / therefore
 
+    def dimensions_needed(self, available: int) -> int:
+        """How many of a rubric's `available` dimensions an answer must touch: the
+        directive's breadth, or all of them when the rubric has fewer."""
+        return min(self.min_dimensions, available)
+
 
 DIRECTIVES: dict[str, Directive] = {d.name: d for d in (
     Directive("elaborate", "Develop the statement in detail: explain how and why it holds, "

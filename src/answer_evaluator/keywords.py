@@ -224,13 +224,13 @@ def _currency_after(out: _Keys, key: str) -> bool:
 def _to_keys(words: tuple[str, ...], stems: tuple[str, ...]) -> _Keys:
     """A form's words as keys (module docstring)."""
     out = _Keys()
-    skip = 0
+    skip = 0                 # the "cent" of "per cent"
     for i, key in enumerate(stems):
-        percent = 0 if skip else _percent_words(words, i, bool(out.keys)
-                                                and _is_number(out.keys[-1]))
         if skip:
             skip -= 1
-        elif percent:
+            continue
+        percent = _percent_words(words, i, bool(out.keys) and _is_number(out.keys[-1]))
+        if percent:
             out.add(PERCENT, i, i + percent)
             skip = percent - 1
         elif _is_number(key):
@@ -527,20 +527,16 @@ class KeywordMatcher:
         cache = self._words
         out = _Keys()
         keys, positions = out.keys, out.pos
-        joined_next = False
-        skip = 0             # words of an acronym with stops still to pass over
+        skip = 0             # words already read with an earlier one ("semi-conductor", "U.N.")
         gap = 0              # 0: no gap since the last key; 1: articles only; 2: other words
         ampersand = "and" in self._vocabulary and "&" in sentence.text
         for i, word in enumerate(words):
-            if joined_next:
-                joined_next = False
+            if skip:
+                skip -= 1
                 continue
             if ampersand and _ampersand_before(sentence.text, sentence.spans, i):
                 out.add("and", i, i)               # "Jammu & Kashmir" is "Jammu and Kashmir"
                 gap = 0
-            if skip:
-                skip -= 1
-                continue
             before = len(keys)
             run = (_dotted_acronym(sentence.text, words, sentence.spans, i)
                    if len(word) == 1 else 0)
@@ -557,7 +553,7 @@ class KeywordMatcher:
                        if before and PERCENT in self._vocabulary else 0)
             if percent:                            # "8 per cent" is "8%"
                 out.add(PERCENT, i, i + percent)
-                joined_next = percent == 2
+                skip = percent - 1
                 gap = 0
                 continue
             info = cache.get(word)
@@ -588,7 +584,7 @@ class KeywordMatcher:
                     broken = None if joined is not None else self._broken_word(sentence, i)
                     if joined is not None or broken is not None:
                         out.add(joined or broken, i, i + 2, broken is not None)
-                        joined_next = True
+                        skip = 1
                     elif word_keys:
                         out.add(word_keys[0], i, i + 1, is_fuzzy)
             if len(keys) > before:

@@ -439,7 +439,7 @@ def check_directive(rubric: Rubric, text: AnalysedText, dimensions: tuple[Dimens
         "Writes in connected sentences." if connected else
         f"'{word}' asks for an argument: keywords and fragments do not explain anything; "
         "write sentences that connect them."))
-    need = min(directive.min_dimensions, len(dimensions))   # a rubric of two asks for two
+    need = directive.dimensions_needed(len(dimensions))
     checks.append(Check(
         f"covers at least {need} dimensions", len(touched) >= need,
         f"Covers {len(touched)} of {len(dimensions)} dimensions." if len(touched) >= need else
