@@ -85,6 +85,23 @@ def test_a_way_forward_heading_covers_what_follows_up_to_the_next_heading():
                        "It ends here.": False}
 
 
+def test_an_imperative_after_a_label_recommends():
+    """"Governance: implement PESA" opens with an imperative after its label; a label before
+    a past fact, or before the -ing form that defines it, does not. A heading that names a
+    strategy does not make what follows it a recommendation: published answers describe the
+    government's "Holistic approach" under one."""
+    text = analyse("Security: the SAMADHAN doctrine was adopted in 2017.\n\n"
+                   "Rights and governance: implement the Forest Rights Act and PESA.\n\n"
+                   "- Data security: Protecting the data stored on a network.\n\n"
+                   "Holistic approach\n\n1. SAMADHAN combined security and development.")
+    flags = recommendations(text)
+    by_text = {s.text: bool(flags[s.index]) for s in text.sentences if s.kind != "heading"}
+    assert by_text == {"Security: the SAMADHAN doctrine was adopted in 2017.": False,
+                       "Rights and governance: implement the Forest Rights Act and PESA.": True,
+                       "Data security: Protecting the data stored on a network.": False,
+                       "SAMADHAN combined security and development.": False}
+
+
 def test_a_bullet_opening_with_the_ing_form_of_an_imperative_recommends():
     text = analyse("- Strengthening the intelligence grid.\n- Providing funds to states.\n"
                    "- Setting up a secretariat.\n- Being a democracy helps.\n"

@@ -140,6 +140,34 @@ def test_the_subjects_other_names_are_the_subject_not_a_rival():
     assert "off-topic" in codes(Evaluator(bare).evaluate(INDUS_ANSWER))
 
 
+PRONOUN_ANSWER = """The Governor heads the state's executive. He is appointed by the \
+President and holds office during her pleasure. He appoints the Chief Minister. He can reserve \
+bills for the President. He may dissolve the Assembly on the Chief Minister's advice. He \
+addresses the Assembly at the start of each year. He can also recommend President's Rule.
+"""
+
+
+def test_a_pronoun_that_opens_sentences_is_not_a_rival_subject():
+    """"He" opening six sentences is capitalised in most of its uses but names nothing: a
+    word counts as a name only if it is also capitalised where it does not open a sentence
+    (an answer on the Governor was once "mostly about He")."""
+    from answer_evaluator import Evaluator, load_rubric
+    from answer_evaluator.scoring import rival_subject
+    from answer_evaluator.settings import DEFAULT_SETTINGS
+    from answer_evaluator.text import analyse
+
+    rubric = load_rubric(SAMPLES.parent / "rubrics" / "governor-discretionary-powers.toml")
+    governor = Evaluator(rubric)
+    rival = rival_subject(analyse(PRONOUN_ANSWER), governor.subject, DEFAULT_SETTINGS)
+    assert rival is None or rival.name != "He", rival
+    assert "off-topic" not in codes(governor.evaluate(PRONOUN_ANSWER))
+    # a name capitalised inside sentences is still one, wherever else it stands
+    about_china = analyse("China builds ports. China lends money. Its loans bind China's "
+                          "neighbours to China. Beijing and China act as one.")
+    rival = rival_subject(about_china, governor.subject, DEFAULT_SETTINGS)
+    assert rival is not None and rival.name == "China" and rival.count == 5
+
+
 def test_the_rival_check_still_catches_a_neighbouring_question(sample_evaluations):
     assert "off-topic" in codes(sample_evaluations["off-topic"])
     assert sample_evaluations["off-topic"].marks <= 1

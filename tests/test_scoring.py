@@ -408,6 +408,10 @@ def test_a_dimension_that_meets_three_keyword_groups_is_covered_in_its_own_words
 
 
 def _length_factor(words: int, limit: int = 100, settings=None) -> float:
+    return _length_report(words, limit, settings).factor
+
+
+def _length_report(words: int, limit: int = 100, settings=None):
     import numpy as np
 
     from answer_evaluator.rubric import parse_rubric
@@ -422,7 +426,18 @@ def _length_factor(words: int, limit: int = 100, settings=None) -> float:
                           '  text = "A point."\n')
     text = analyse(" ".join(f"Word{i} counts here." for i in range(words // 3)))
     weights = SentenceWeights(np.ones(len(text.sentences)), ((),) * len(text.sentences))
-    return check_length(text, rubric, weights, settings or DEFAULT_SETTINGS).factor
+    return check_length(text, rubric, weights, settings or DEFAULT_SETTINGS)
+
+
+def test_the_length_verdict_is_as_severe_as_its_cost():
+    """87% or 112% of the limit costs a few hundredths of the marks and is "a little" short or
+    over; from the flags' thresholds (80%, 120%) the verdict is the flag's."""
+    verdicts = {ratio: _length_report(ratio).verdict for ratio in (69, 87, 99, 111, 150)}
+    assert verdicts[87].startswith("A little short") and verdicts[69].startswith("Too short")
+    assert verdicts[99].startswith("Within the limit")
+    assert verdicts[111].startswith("A little over the limit")
+    assert verdicts[150].startswith("Over the limit")
+    assert _length_factor(87) > 0.95 and _length_factor(69) < 0.9
 
 
 def test_a_modest_excess_costs_little_and_a_gross_one_much():
@@ -485,3 +500,37 @@ def test_a_sentence_about_the_answer_itself_makes_no_point(india_japan_evaluator
     assert state[announced]["challenges"] is Coverage.MISSING
     assert state[stated]["challenges"] is not Coverage.MISSING
     assert announced.sentences[0].flags == ()      # not a fault to flag, only no credit
+
+
+def test_pronouns_are_not_concrete_examples(india_japan):
+    """"I" and "He" inside a sentence are capitalised but name nothing: the examples check
+    counts names, numbers and acronyms, not pronouns."""
+    from answer_evaluator.scoring import _specifics
+    from answer_evaluator.text import analyse
+
+    text = analyse("Then I would act. So He said I must wait. Later Kyoto funded the metro "
+                   "in 2006.")
+    assert _specifics(text.sentences, india_japan) == {"Kyoto", "2006"}
+
+
+def test_a_section_headed_by_the_other_side_weighs_both_sides():
+    """A "critically analyse" answer whose limitations stand under their own heading, in
+    sentences without "however" or "but", weighs both sides; the same sentences under a
+    heading that names no other side do not."""
+    from pathlib import Path
+
+    from answer_evaluator import load_rubric
+
+    rubrics = Path(__file__).parents[1] / "rubrics"
+    rubric = load_rubric(rubrics / "governor-discretionary-powers.toml")
+    body = ("The Governor is appointed by the President and holds office at her pleasure. "
+            "Article 163 gives the Governor discretion in a hung Assembly.\n\n{}\n\n"
+            "Governors have sat on bills for months. Appointments have gone to party "
+            "loyalists.\n\nWay forward\n\nCodify the conventions on discretion.")
+
+    def weighs(heading: str) -> bool:
+        report = evaluate_answer(body.format(heading), rubric).directive_report
+        return next(c.met for c in report.checks if c.name == "weighs both sides")
+
+    assert weighs("The other side") and weighs("Limitations") and weighs("Critical view")
+    assert not weighs("Recent practice")

@@ -13,6 +13,9 @@ from answer_evaluator.text import analyse, count_words, stem, stems_of, split_se
     ("Trade was $17.7B in FY24. Imports were $5.1B.", 2),
     ("Partners e.g. Australia, i.e. a Quad member, agree. Fine.", 2),
     ("One. Two! Three? Four.", 4),
+    ("Sardar Patel and V.P. Menon integrated the states. Hyderabad resisted.", 2),
+    ("The Bommai case (S.R. Bommai v. Union of India) set limits. Later cases followed.", 2),
+    ("The Indus cities (c. 2600 BCE) had drains. Lothal had a dock.", 2),
 ])
 def test_sentence_split_keeps_abbreviations(text, expected):
     assert len(split_sentences(text)) == expected

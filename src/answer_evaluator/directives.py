@@ -76,6 +76,19 @@ criticism criticisms issue issues problem problems hurdle hurdles constraint con
 shortcoming shortcomings gap gaps risk risks weakness weaknesses delay delays deficit
 divergence divergences hand contrary lack lacks fail fails failed failure""".split())
 
+#: A heading (or a sentence's label) that puts what follows on the other side: one with a
+#: contrast word ("Limitations", "Challenges ahead") or one of these ("Critical view", "The
+#: other side", "Cons", "Demerits", "Counter-arguments").
+OTHER_SIDE_HEADING = re.compile(r"\b(?:other side|flip side|downsides?|critic\w*|"
+                                r"counter\w*|cons|demerits?|concerns?|caveats?)\b", re.I)
+
+
+def names_other_side(heading: str) -> bool:
+    """Does a heading or label put the sentences under it on the other side of the argument?"""
+    return bool(OTHER_SIDE_HEADING.search(heading)
+                or CONTRAST_WORDS.intersection(re.findall(r"[a-z]+", heading.lower())))
+
+
 #: Words that introduce a judgement or conclusion.
 JUDGEMENT_WORDS = frozenset("""therefore thus hence overall conclusion conclude sum balance
 clearly evidently undoubtedly must should need needs way forward forward ahead essential

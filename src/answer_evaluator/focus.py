@@ -4,8 +4,10 @@ Two rules that real answers needed (issue: "Finding each point in a real answer"
 - a forward-looking dimension (way forward, recommendations) is credited only by sentences
   that look forward: a recommendation, a modal of obligation or intent, a sentence under a
   "Way forward" heading (up to the next heading), a sentence that opens with an imperative
-  verb or a bullet with its -ing form ("Strengthening ..."); past facts ("CEPA of
-  2011 reduced tariffs") do not credit it;
+  verb, after a label or not
+  ("Governance: implement PESA"), or a bullet with its -ing form ("Strengthening ...", but
+  not after a label, where it defines: "Data security: Protecting the data ...");
+  past facts ("CEPA of 2011 reduced tariffs") do not credit it;
 - a sentence that makes one dimension's point strongly does not also credit an unrelated
   dimension weakly: its similarity to a dimension much weaker than its best is set aside,
   unless the sentence uses one of that dimension's keywords (then it is not unrelated: "the
@@ -26,7 +28,7 @@ import numpy as np
 from .models import AnalysedText, Coverage, DimensionScore, KeywordHit, Rubric
 from .scoring import dimension_similarity
 from .settings import Settings
-from .text import under_headings
+from .text import label_words, under_headings
 
 #: Words that make a sentence look forward (lower case; matched on whole words).
 FORWARD_WORDS = frozenset("""should must need needs needed ought will would could shall
@@ -89,10 +91,11 @@ def _forward_sentences(text: AnalysedText, words: frozenset[str], *,
             flags[sentence.index] = headings and named[sentence.index]
             continue
         lowered = [w.lower() for w in sentence.words]
-        opener = lowered[0] if lowered else ""
+        label = label_words(sentence)          # "Rights and governance: implement ..."
+        opener = lowered[label] if len(lowered) > label else ""
         flags[sentence.index] = bool(
             words.intersection(lowered) or (heading is not None and named[heading.index])
-            or _imperative(opener, bullet=sentence.kind == "bullet"))
+            or _imperative(opener, bullet=sentence.kind == "bullet" and not label))
     return flags
 
 

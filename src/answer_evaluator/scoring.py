@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .directives import (CONTRAST_WORDS, DIRECTIVES, JUDGEMENT_WORDS, REASON_WORDS,
-                         Directive)
+                         Directive, names_other_side)
 from .models import (AnalysedText, Check, Coverage, DimensionScore, DirectiveReport, Flag,
                      KeywordHit, LengthReport, PointMatch, Rubric, SentenceFeedback,
                      StructureReport, Suggestion)
 from .marking import round_half  # noqa: F401  (marks are rounded in marking.py)
 from .settings import DEFAULT_SETTINGS, Settings
-from .text import CLAUSE_FUNCTION_WORDS
+from .text import CLAUSE_FUNCTION_WORDS, is_function_word, label_words, under_headings
 
 #: Word-order check: only clear anomalies count, those that ordinary answers (typos aside) do
 #: not write and shuffled text often does. A determiner that is never a pronoun or a label
@@ -453,8 +453,14 @@ def check_directive(rubric: Rubric, text: AnalysedText, dimensions: tuple[Dimens
         else f"'{word}' needs concrete examples (years, figures, named projects, agreements); "
              f"found {len(specifics)}."))
     if directive.both_sides:
+        # a section under a heading that names the other side ("Limitations", "The other
+        # side") weighs it, however its sentences are worded
+        other_side = {s.index for s, heading in under_headings(text)
+                      if heading is not None and names_other_side(heading.text)}
         contrast = sum(1 for words in lowered if words & CONTRAST_WORDS)
-        both = contrast >= settings.contrast_sentences
+        sectioned = any(s.index in other_side or (label_words(s) and names_other_side(
+            s.text.split(":", 1)[0])) for s in counted)
+        both = contrast >= settings.contrast_sentences or sectioned
         checks.append(Check(
             "weighs both sides", both,
             "Brings out limitations as well as strengths." if both else
@@ -493,7 +499,9 @@ def check_length(text: AnalysedText, rubric: Rubric, weights: SentenceWeights,
     "soft" costs `soft_length_deduction` outside the tolerance, "strict" costs in proportion
     to the shortfall and to a power of the excess (`over_exponent`: by default its square,
     so 160% of the limit costs 10% and twice the limit a third), never below
-    `min_length_factor`."""
+    `min_length_factor`. The verdict's words follow the flags' thresholds: between the
+    tolerance and `too_short_flag_at` or `over_length_flag_at` the answer is "a little" short
+    or over, as the little it costs says."""
     words = text.word_count
     counted = sum(s.word_count for s in text.sentences if weights.weight[s.index] > 0)
     limit = rubric.word_limit
@@ -502,12 +510,18 @@ def check_length(text: AnalysedText, rubric: Rubric, weights: SentenceWeights,
     if ratio < 1 - tolerance:
         factor = 1 - settings.under_penalty * (1 - tolerance - ratio)
         verdict = (f"Too short: {counted} counted words against a limit of {limit}; an answer "
-                   f"this short cannot develop the dimensions the question needs.")
+                   f"this short cannot develop the dimensions the question needs."
+                   if ratio < settings.too_short_flag_at else
+                   f"A little short: {counted} counted words against a limit of {limit}; "
+                   "there is room to develop a point further.")
     elif ratio > 1 + tolerance:
         factor = 1 - settings.over_penalty * (ratio - 1 - tolerance) ** settings.over_exponent
         verdict = (f"Over the limit: {counted} words against {limit} ({ratio:.0%}); in the "
                    "exam the space runs out and examiners mark down answers that ignore the "
-                   "limit. Cut to the strongest points.")
+                   "limit. Cut to the strongest points."
+                   if ratio > settings.over_length_flag_at else
+                   f"A little over the limit: {counted} words against {limit}; keep within "
+                   "it, as the exam's space runs out.")
     else:
         factor = 1.0
         verdict = f"Within the limit: {counted} words against {limit}."
@@ -570,12 +584,11 @@ def case_words(question: str) -> set[str]:
 
 _SETTING = frozenset("india indian indians india's".split())
 _SETTING_STEMS = frozenset({"india", "indian"})
-#: Capitalised words that are not names: sentence openers and heading words.
-_NOT_NAMES = frozenset("""the a an this that these those it its they their there here both
-in on at by for with from to of and or but however also thus hence therefore moreover further
-furthermore firstly secondly finally overall conclusion introduction way forward today since
-after before while although as if when where which who what why how such many some most all
-each every other another first second third new major key""".split())
+#: Capitalised words that are not names, beside the function words ("He", "Their"):
+#: sentence openers and heading words.
+_NOT_NAMES = frozenset("""however also thus hence therefore moreover further furthermore
+firstly secondly finally overall conclusion introduction way forward today since such many
+first second third new major key""".split())
 _GENERIC_NAME_WORDS = frozenset("""first second new national mission policy council act scheme
 movement north south east west central union state states government ministry board
 commission programme program initiative yojana abhiyan""".split())
@@ -633,24 +646,17 @@ class Rival:
         return focus + (1.0 - focus) * relief
 
 
-#: A sentence opening with at most this many words before a colon opens with a label.
-LABEL_WORDS = 3
-
-
-def _label_words(sentence) -> int:
-    """How many words open the sentence as a label before a colon ("Option 2: Seek transfer",
-    "Example: the Chipko movement"), else 0."""
-    colon = sentence.text.find(":")
-    if colon <= 0:
-        return 0
-    before = sum(1 for start, _ in sentence.spans if start < colon)
-    return before if before <= LABEL_WORDS else 0
+def _not_a_name(lowered: str) -> bool:
+    """Whether a capitalised word is no name whatever its capital: a function word, an
+    opener or heading word, a title ("Mr.")."""
+    return lowered in _NOT_NAMES or lowered in _TITLES or is_function_word(lowered)
 
 
 def rival_subject(text: AnalysedText, forms, settings: Settings, breadth: float = 0.0
                   ) -> Rival | None:
     """The most named proper noun other than the subject and India (a word capitalised in at
-    least `name_capitalised_share` of its uses), with how often the subject itself is named
+    least `name_capitalised_share` of its uses, and once at least where it does not open a
+    sentence: "He" opening six sentences is no name), with how often the subject is named
     (by any of its forms, those of several words too: "Indus Valley");
     `breadth` is the answer's mean keyword score over the rubric's dimensions. Headings (title
     case) and the label that opens a sentence before a colon are not read for names."""
@@ -659,11 +665,12 @@ def rival_subject(text: AnalysedText, forms, settings: Settings, breadth: float 
     single = tuple(f[0] for f in forms if len(f) == 1)
     longer = tuple(f for f in forms if len(f) > 1)
     capitalised: dict[str, int] = {}
+    inside: set[str] = set()        # capitalised somewhere other than a sentence's first word
     uses: dict[str, int] = {}
     names: dict[str, str] = {}
     subject_count = 0
     for sentence in text.sentences:
-        label = _label_words(sentence)
+        label = label_words(sentence)
         skip = 0
         for i, (word, stem_) in enumerate(zip(sentence.words, sentence.stems)):
             if skip:                # the rest of a subject's name of several words
@@ -680,12 +687,13 @@ def rival_subject(text: AnalysedText, forms, settings: Settings, breadth: float 
             if sentence.kind == "heading" or i < label:
                 continue            # title case and labels ("Option 2:", "Example:") name nothing
             uses[stem_] = uses.get(stem_, 0) + 1
-            if (word[:1].isupper() and not word.isupper() and word.lower() not in _NOT_NAMES
-                    and word.lower() not in _TITLES):
+            if word[:1].isupper() and not word.isupper() and not _not_a_name(word.lower()):
                 capitalised[stem_] = capitalised.get(stem_, 0) + 1
                 names.setdefault(stem_, word.split("'")[0])
+                if i > label:
+                    inside.add(stem_)
     candidates = [(count, stem_) for stem_, count in capitalised.items()
-                  if count >= settings.name_capitalised_share * uses[stem_]
+                  if stem_ in inside and count >= settings.name_capitalised_share * uses[stem_]
                   and stem_ not in _SETTING_STEMS]
     if not candidates:
         return None
@@ -805,7 +813,8 @@ def _specifics(sentences, rubric: Rubric) -> set[str]:
                 found.add(word)
             elif len(word) >= 2 and word.isupper():
                 found.add(word)
-            elif position > 0 and word[:1].isupper() and word.lower() not in common:
+            elif (position > 0 and word[:1].isupper() and word.lower() not in common
+                  and not _not_a_name(word.lower())):          # "I", "He" name nothing
                 found.add(word)
     return found
 

@@ -18,7 +18,7 @@ from .models import AnalysedText, Sentence
 ABBREVIATIONS = frozenset("""
 dr mr mrs ms prof sr jr st rs no nos vs etc e.g i.e viz cf approx govt dept art sec ch
 fig vol pp para u.s u.k u.n u.s.a a.d b.c p.m a.m jan feb mar apr jun jul aug sep sept oct
-nov dec est inc ltd co corp bn mn cr sh smt hon gen lt col capt min max ft km
+nov dec est inc ltd co corp bn mn cr sh smt hon gen lt col capt min max ft km c ca
 """.split())
 
 _WORD = re.compile(
@@ -262,9 +262,25 @@ def _piece_sentences(piece: str) -> list[str]:
         return _PLAIN_SENTENCE_END.split(piece)
 
 
+#: A sentence that ends in a name's initials ("V.P.", "(S.R."), before one that opens with a
+#: capital: the name goes on ("V.P. Menon"), which Punkt, knowing only single initials, cut.
+_ENDS_IN_INITIALS = re.compile(r"(?:^|[\s(\[])(?:[A-Z]\.){2,4}$")
+
+
 def split_sentences(text: str) -> list[str]:
-    """Sentences of one block of prose, keeping abbreviations such as Dr., U.S., Rs. intact."""
-    return [s.strip() for piece in _pieces(text) for s in _piece_sentences(piece) if s.strip()]
+    """Sentences of one block of prose, keeping abbreviations such as Dr., U.S., Rs. and
+    initials ("V.P. Menon") intact."""
+    sentences: list[str] = []
+    for piece in _pieces(text):
+        for sentence in _piece_sentences(piece):
+            sentence = sentence.strip()
+            if not sentence:
+                continue
+            if sentences and sentence[0].isupper() and _ENDS_IN_INITIALS.search(sentences[-1]):
+                sentences[-1] = f"{sentences[-1]} {sentence}"
+            else:
+                sentences.append(sentence)
+    return sentences
 
 
 def split_blocks(paragraph: str, *, last: bool = True) -> list[tuple[str, str]]:
@@ -364,6 +380,20 @@ def _continues(line: str) -> bool:
     """Does a line go on with the bullet above it (a wrapped line: indented, or opening in
     lower case), rather than start prose of its own ("For example, ...")?"""
     return line[:1].isspace() or line.strip()[:1].islower()
+
+
+#: A sentence opening with at most this many words before a colon opens with a label.
+LABEL_WORDS = 3
+
+
+def label_words(sentence: Sentence) -> int:
+    """How many words open the sentence as a label before a colon ("Option 2: Seek transfer",
+    "Example: the Chipko movement"), else 0."""
+    colon = sentence.text.find(":")
+    if colon <= 0:
+        return 0
+    before = sum(1 for start, _ in sentence.spans if start < colon)
+    return before if before <= LABEL_WORDS else 0
 
 
 #: Words in a line that is a heading wherever it stands ("Way Forward"; "Key areas:") ...
