@@ -181,6 +181,7 @@ def test_shipped_default_calibration_reports_its_cross_validated_figures():
 
 @pytest.mark.parametrize("content, problem", [
     ("{", "not valid JSON"),
+    ("[" * 100_000 + "]" * 100_000, "not valid JSON .*nested too deeply"),
     ('{"format": "something else"}', "not a calibration file"),
     ('{"format": "answer-evaluator-calibration", "version": 99}', "version"),
     ('{"format": "answer-evaluator-calibration", "version": 1, "models": []}', "malformed"),
@@ -232,6 +233,18 @@ def test_calibrate_command_errors(tmp_path, capsys):
     assert status == 1 and "at least 2 questions" in err
     assert run_cli(["calibrate", FIXTURE], capsys)[0] == 2             # -o is required
     assert run_cli(["calibrate", FIXTURE, "-o", tmp_path / "x.txt"], capsys)[0] == 2
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(FIXTURE.read_text(encoding="utf-8"))))
+    same = tmp_path / "same.csv"
+    with same.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows({**row, "score": "3"} for row in rows)
+    status, _, err = run_cli(["calibrate", same, "-o", tmp_path / "same.json"], capsys)
+    assert status == 1 and "every answer has the same mark (3)" in err
+    assert not (tmp_path / "same.json").exists()
 
 
 @pytest.mark.skipif(not MOHLER_DEV.exists(), reason=f"{MOHLER_DEV} is not here (CI has it)")

@@ -221,3 +221,42 @@ def test_a_system_error_without_a_file_name_reads_cleanly(capsys):
     assert capsys.readouterr().err == "evaluate: error: took too long\n"
     assert _report_error(FileNotFoundError(2, "No such file or directory", "a.txt"), False) == 1
     assert capsys.readouterr().err == "evaluate: error: a.txt: No such file or directory\n"
+
+
+def test_force_never_replaces_the_answer_or_a_file_that_is_not_a_file(workdir, capsys):
+    """`--out` naming the answer itself is refused before grading, and `--force` does not
+    replace a folder, a pipe or a device: each is one line naming the path, exit non-zero,
+    and the answer is intact."""
+    import os
+
+    answer = workdir / "mine.txt"
+    answer.write_text((INDIA_JAPAN_SAMPLES / "average.txt").read_text("utf-8"), "utf-8")
+    before = answer.read_bytes()
+    status, _, err = run_cli([answer, "--rubric", INDIA_JAPAN, "--out", answer, "--force"],
+                             capsys)
+    assert status == 2 and "is the answer itself" in err and answer.read_bytes() == before
+    if hasattr(os, "mkfifo"):
+        pipe = workdir / "pipe.html"
+        os.mkfifo(pipe)
+        status, _, err = run_cli([answer, "--rubric", INDIA_JAPAN, "--out", pipe, "--force"],
+                                 capsys)
+        assert status == 1 and f"{pipe}: exists and is not a regular file" in err
+        assert err.count("\n") == 1 and not pipe.is_file()
+
+
+def test_an_unwritable_report_names_the_path_asked_for(workdir, capsys):
+    (workdir / "plain.html").write_text("x", "utf-8")
+    target = workdir / "plain.html" / "report.html"        # under a file: not a folder
+    status, _, err = run_cli([INDIA_JAPAN_SAMPLES / "average.txt", "--out", target], capsys)
+    assert status == 1 and err.startswith(f"evaluate: error: {target}: ") and ".part" not in err
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--model-answer", "{answer}", "--question", "   "], "needs --question"),
+    (["--model-answer", "{answer}", "--question", "Discuss Japan.", "--rubric", INDIA_JAPAN],
+     "not both"),
+])
+def test_model_answer_usage_errors(workdir, capsys, argv, message):
+    answer = INDIA_JAPAN_SAMPLES / "average.txt"
+    status, _, err = run_cli([answer, *[str(a).format(answer=answer) for a in argv]], capsys)
+    assert status == 2 and message in err

@@ -298,3 +298,6 @@ def test_cli_draft_usage_errors(tmp_path, capsys):
     assert run_cli(["rubric", "draft", source, "-o", tmp_path / "x.toml"], capsys)[0] == 2
     status, _, _ = run_cli(base + ["--words", "150", "-o", tmp_path / "gst.toml"], capsys)
     assert status == 0 and "max_marks = 10" in (tmp_path / "gst.toml").read_text("utf-8")
+    for flag, value in (("--marks", "100000"), ("--marks", "0"), ("--words", "ten")):
+        status, _, err = run_cli(base + [flag, value, "-o", tmp_path / "big.toml"], capsys)
+        assert status == 2 and f"argument {flag}:" in err and not (tmp_path / "big.toml").exists()

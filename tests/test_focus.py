@@ -281,6 +281,9 @@ def test_a_rubric_with_fewer_dimensions_than_the_directive_asks_needs_them_all()
     from conftest import DATA
 
     text = (DATA / "short-answer" / "protein-synthesis.toml").read_text("utf-8")
+    bands = "bands = [{ made = 4, marks = 3 }, { made = 3, marks = 2 }, { made = 1, marks = 1 }]"
+    assert bands in text       # a band of four needs four dimensions: two reachable bands
+    text = text.replace(bands, "bands = [{ made = 2, marks = 3 }, { made = 1, marks = 1 }]")
     two = parse_rubric(text[:text.index('[[dimensions]]\nid = "codons"')])
     assert len(two.dimensions) == 2
     evaluation = Evaluator(two).evaluate(PROTEIN_ANSWER)

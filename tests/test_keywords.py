@@ -446,3 +446,16 @@ def test_a_word_broken_by_a_space_is_read_as_one(text, term, joined):
 def test_two_words_are_not_joined_into_a_keyword_without_reason(text):
     rubric = rubric_with(("income", []), ("pointless", []), ("cooler", []))
     assert matched(rubric, text) == []
+
+
+def test_a_keyword_word_of_thousands_of_letters_is_joined_to_nothing():
+    """A pasted run of letters as a keyword variant would make every prefix of it a place
+    where an answer's broken word may join (memory in the square of its length): words longer
+    than COMPOUND_MAX_LETTERS take no part in joins, and the keyword still matches itself."""
+    from answer_evaluator.keywords import COMPOUND_MAX_LETTERS
+
+    long_word = "a" * 20_000
+    matcher = KeywordMatcher(rubric_with(("lithography", [long_word])))
+    assert max(map(len, matcher._join_heads)) < COMPOUND_MAX_LETTERS
+    assert "litho" in matcher._join_heads
+    assert [h.term for h in matcher.match(analyse(f"It is {long_word}."))] == ["lithography"]

@@ -293,3 +293,21 @@ def test_the_measurement_rubrics_check_without_errors(path):
 
     assert len(BENCHMARK_RUBRICS) == 14
     assert not [f.format() for f in lint_rubric(path) if f.is_error]
+
+
+@pytest.mark.parametrize("named, words", [
+    ("missing.json", "missing.json: no such calibration file"),
+    ("./", "./: is a folder, not a calibration file"),
+    ("broken.json", "broken.json: is not valid JSON"),
+])
+def test_a_calibration_the_rubric_names_must_load(tmp_path, named, words):
+    """`rubric check` loads the calibration a rubric names, as grading will: a missing file,
+    a folder or a broken file is an error on the rubric's `calibration` line."""
+    from answer_evaluator.lint import lint_rubric
+
+    (tmp_path / "broken.json").write_text("{", "utf-8")
+    path = _variant(tmp_path, "calibrated", "max_marks = ",
+                    f'calibration = "{named}"\nmax_marks = ')
+    errors = [f for f in lint_rubric(path) if f.severity == "error"]
+    assert [(f.code, f.field) for f in errors] == [("calibration", "calibration")]
+    assert words in errors[0].message and errors[0].line is not None

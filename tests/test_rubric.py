@@ -102,6 +102,10 @@ def _broken(old: str, new: str) -> str:
      "subject_names", 6, "name 2 is empty"),
     (_broken('max_marks = 10', 'max_marks = 10\nsubject_names = "Quad"'),
      "subject_names", 6, "list"),
+    (_broken("weight = 2", "weight = inf"), "dimensions[2].keywords[1].weight", 27,
+     "must be a number, got inf"),
+    (_broken('weight = 1.0\nadvice', 'weight = 1e308\nadvice'), "dimensions[1].weight", 10,
+     "must be at most 1000, got 1e+308"),
 ], ids=lambda v: v if isinstance(v, str) and v.startswith(("dim", "word", "direc", "id")) else "")
 def test_malformed_rubrics_name_field_and_line(text, field, line, message):
     with pytest.raises(RubricError) as caught:
@@ -110,6 +114,13 @@ def test_malformed_rubrics_name_field_and_line(text, field, line, message):
     assert error.field == field
     assert error.line == line
     assert message in str(error)
+
+
+def test_toml_nested_too_deeply_is_a_syntax_error_not_a_crash():
+    """Six hundred "[" make Python's TOML reader recurse past its limit: the loader says the
+    file is not valid TOML, as for any other syntax error."""
+    with pytest.raises(RubricError, match="is not valid TOML: .*nested too deeply"):
+        parse_rubric('id = "deep"\nx = ' + "[" * 600 + "]" * 600 + "\n")
 
 
 def test_a_dimension_without_advice_gets_one_from_its_title_and_keywords():

@@ -484,6 +484,8 @@ def load_calibration(name: str, relative_to: Path | str | None = None) -> Calibr
         for candidate in candidates:
             if candidate.is_file():
                 return _load_file(candidate)
+        if any(candidate.is_dir() for candidate in candidates):
+            raise CalibrationError(f"{name}: is a folder, not a calibration file")
         raise CalibrationError(f"{name}: no such calibration file")
     if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", name):
         raise CalibrationError(f"'{name}' is neither a shipped calibration name nor a "
@@ -501,10 +503,10 @@ def _shipped(name: str) -> Calibration:
         raise CalibrationError(f"no shipped calibration named '{name}'; available: "
                                + (", ".join(available) or "none"))
     try:
-        data = json.loads(resource.read_text("utf-8"))
-    except json.JSONDecodeError as exc:
-        raise CalibrationError(f"shipped calibration '{name}' is not valid JSON "
-                               f"(line {exc.lineno}: {exc.msg})") from None
+        data = _json(resource.read_text("utf-8"))
+    except ValueError as exc:
+        raise CalibrationError(f"shipped calibration '{name}' is not valid JSON ({exc})"
+                               ) from None
     return calibration_from_json(data, source=f"shipped calibration '{name}'")
 
 
@@ -514,11 +516,20 @@ def _load_file(path: Path) -> Calibration:
     except (OSError, UnicodeDecodeError) as exc:
         raise CalibrationError(f"{path}: cannot be read ({exc})") from None
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise CalibrationError(f"{path}: is not valid JSON (line {exc.lineno}: {exc.msg})"
-                               ) from None
+        data = _json(text)
+    except ValueError as exc:
+        raise CalibrationError(f"{path}: is not valid JSON ({exc})") from None
     return calibration_from_json(data, source=str(path), path=path)
+
+
+def _json(text: str):
+    """JSON data, or ValueError saying where it is broken (nesting too deep included)."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"line {exc.lineno}: {exc.msg}") from None
+    except RecursionError:
+        raise ValueError("arrays or objects are nested too deeply to read") from None
 
 
 # ----------------------------------------------------------------------------- fitting

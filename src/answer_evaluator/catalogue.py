@@ -22,11 +22,11 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
 
+from . import toml_text
 from .errors import FileProblem, RubricError, RubricNotFound, did_you_mean, read_utf8
 from .models import Rubric
 
@@ -343,8 +343,8 @@ def _top_fields(text: str) -> dict | None:
     cut = _TABLE.search(text)
     for chunk in ((text[:cut.start()], text) if cut else (text,)):
         try:
-            return tomllib.loads(chunk)
-        except tomllib.TOMLDecodeError:
+            return toml_text.loads(chunk)
+        except toml_text.TOMLDecodeError:
             continue
     return None
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -144,15 +145,19 @@ def _single(args, path: Path) -> int:
     found = find_calibration(args, rubric)
     for warning in found.warnings:
         print(f"evaluate: warning: {warning}", file=sys.stderr)
-    evaluator = Evaluator(rubric, calibration=found.calibration)
-    evaluation = evaluator.evaluate(answer, rubric_choice=choice)
-    report_path = None
+    target = None
     if not args.no_report:
-        from .report import render_report, write_new
-
         target = Path(args.out) if args.out else Path("reports") / f"{answer.name}.html"
         if target.is_dir():
             target = target / f"{answer.name}.html"
+        if target.exists() and Path(path).exists() and os.path.samefile(target, path):
+            raise _usage(f"--out {target} is the answer itself; give the report another name")
+    evaluator = Evaluator(rubric, calibration=found.calibration)
+    evaluation = evaluator.evaluate(answer, rubric_choice=choice)
+    report_path = None
+    if target is not None:
+        from .report import render_report, write_new
+
         report_path = write_new(target, render_report(evaluation), force=args.force)
     if args.json:
         data = evaluation.to_dict()
@@ -181,8 +186,10 @@ def given_rubric(args):
         from .model_answer import rubric_from_model_answer
         from .reading import read_answer
 
-        if not args.question:
+        if not (args.question or "").strip():
             raise _usage("--model-answer needs --question \"...\"")
+        if args.rubric:
+            raise _usage("give --model-answer or --rubric, not both")
         model = read_answer(args.model_answer)
         return rubric_from_model_answer(args.question, model.text), "--model-answer"
     if args.rubric:

@@ -52,9 +52,10 @@ COMPOUND_MIN_LETTERS = 6
 #: "non" or "re" never makes a compound ("disinvestment" is not "investment").
 COMPOUND_MIN_REST = 4
 
-#: An answer word longer than this (in letters) is searched for no keyword inside it: no
-#: compound of English words runs so long, and a pasted run of letters tens of thousands
-#: long would otherwise cost time in proportion to the square of its length.
+#: An answer word longer than this (in letters) is searched for no keyword inside it, and a
+#: keyword word longer than this is joined to no answer word: no compound of English words
+#: runs so long, and a pasted run of letters tens of thousands long would otherwise cost time
+#: (and memory) in proportion to the square of its length.
 COMPOUND_MAX_LETTERS = 40
 
 #: A word broken by a space ("coo ler") is read as one only when it has this many letters.
@@ -415,6 +416,7 @@ class KeywordMatcher:
         # (From one letter: "m-RNA" for "mRNA", "e-waste" for "ewaste"; a join counts only
         # when the joined word is a keyword word, so "a-" never joins anything else.)
         self._join_heads = frozenset(word[:cut] for word in letter_words
+                                     if len(word) <= COMPOUND_MAX_LETTERS
                                      for cut in range(1, len(word) - 1))
         # Slips: the long keyword words (singular) by their first letters, and the words
         # the rubric itself uses (an answer word the rubric knows is a real word, never a

@@ -26,10 +26,10 @@ run. Warnings need a rubric that loads; each names the field and the line to edi
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import toml_text
 from .errors import RubricError
 from .models import UPSC_WORD_LIMITS, WORDS_PER_MARK, Rubric  # noqa: F401 (commands use them)
 
@@ -108,8 +108,8 @@ def _collect_errors(text: str, path: Path, first: RubricError) -> list[Finding]:
     from . import rubric as loader
 
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
+        data = toml_text.loads(text)
+    except toml_text.TOMLDecodeError:
         finding = _from_error(path, first, "toml-syntax")
         message = finding.message
         if message.endswith("Illegal character '\\n'"):
@@ -192,7 +192,8 @@ def rubric_warnings(rubric: Rubric, text: str, path: Path, *, settings=None) -> 
             + word_limit_warnings(rubric, lines, path)
             + marking_warnings(rubric, path)
             + default_warnings(rubric, text, lines, path)
-            + directive_warnings(rubric, lines, path))
+            + directive_warnings(rubric, lines, path)
+            + calibration_errors(rubric, lines, path))
 
 
 def form_key(form: str, case_sensitive: bool) -> tuple[str, ...]:
@@ -460,7 +461,7 @@ def marking_warnings(rubric: Rubric, path: Path) -> list[Finding]:
 
 def default_warnings(rubric: Rubric, text: str, lines, path: Path) -> list[Finding]:
     """Fields left out that the loader fills in: say what it used."""
-    data = tomllib.loads(text)
+    data = toml_text.loads(text)
     found = []
     if "directive" not in data:
         found.append(Finding(path, None, "warning", "directive",
@@ -492,6 +493,20 @@ def directive_warnings(rubric: Rubric, lines, path: Path) -> list[Finding]:
                     f"the question's directive word is '{found.replace('-', ' ')}' but the "
                     f"rubric says '{rubric.directive}'; the directive checks follow the field",
                     "directive-mismatch")]
+
+
+def calibration_errors(rubric: Rubric, lines, path: Path) -> list[Finding]:
+    """The calibration the rubric names must load, as grading will load it."""
+    if not rubric.calibration:
+        return []
+    from .calibration import CalibrationError, load_calibration
+
+    try:
+        load_calibration(rubric.calibration, relative_to=rubric.path or path)
+    except CalibrationError as exc:
+        return [Finding(path, lines.find(("calibration",)), "error", "calibration", str(exc),
+                        "calibration")]
+    return []
 
 
 # ----------------------------------------------------------------------------- helpers

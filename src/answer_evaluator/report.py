@@ -6,6 +6,7 @@ would not escape templates named `*.html.j2`, and answer text must never become 
 
 from __future__ import annotations
 
+import errno
 import math
 import os
 import re
@@ -483,13 +484,19 @@ def write_new(path: Path, content: str, *, force: bool = False,
     """Write `content` to `path`, or, if it exists and not `force`, to the first free name
     with a -2, -3 ... suffix (or, with `suffix=False`, nowhere: None). The file appears whole
     or not at all (temporary file, then link or rename), and an existing file is never
-    replaced unless `force`."""
+    replaced unless `force`; what is not a regular file (a folder, a device, a pipe) never."""
     data = content.encode("utf-8")
+    if force and os.path.exists(path) and not os.path.isfile(path):
+        raise OSError(errno.EEXIST, "exists and is not a regular file, so it is not replaced",
+                      str(path))
     try:
-        temporary, handle = _temporary_beside(path)
-    except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary, handle = _temporary_beside(path)
+        try:
+            temporary, handle = _temporary_beside(path)
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary, handle = _temporary_beside(path)
+    except OSError as exc:          # name the file asked for, not the temporary one
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
     placed = False
     try:
         with open(handle, "wb") as out:

@@ -7,12 +7,13 @@ line, in words a teacher understands.
 
 from __future__ import annotations
 
+import math
 import re
-import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable
 
+from . import toml_text
 from .directives import DIRECTIVE_FALLBACK, DIRECTIVES, detect_directive, normalise_directive
 from .errors import FileProblem, RubricError, did_you_mean, read_utf8
 from .models import (SCHEMES, SHORT_ANSWER_DEFAULT, SHORT_ANSWER_MAX_MARKS, WORD_LIMIT_ROLES,
@@ -45,6 +46,10 @@ def _takes_short_answer_default(data: dict) -> bool:
     return "scheme" not in data.get("marking", {}) and _is_short_answer(data)
 
 
+def _marks(value: float) -> str:
+    return f"{value:g} mark" + ("" if value == 1 else "s")
+
+
 def _positive(value) -> str | None:
     return None if value > 0 else f"must be greater than 0, got {value}"
 
@@ -53,6 +58,16 @@ def _positive(value) -> str | None:
 #: answer's word limit at most a few thousand words.
 MAX_MARKS_LIMIT = 125
 WORD_LIMIT_LIMIT = 10_000
+
+
+#: A weight beyond this is a slip: no rubric weighs one dimension or keyword a thousand
+#: times another (and sums of weights near the float limit overflow).
+MAX_WEIGHT = 1000
+
+
+def _weight(value) -> str | None:
+    return _positive(value) or (None if value <= MAX_WEIGHT else
+                                f"must be at most {MAX_WEIGHT}, got {value}")
 
 
 def _marks_bound(value) -> str | None:
@@ -145,7 +160,7 @@ _HINTS = {"hints": _Field("list[str]"), "terms": _Field("list[str]")}
 _DIMENSION = {
     "id": _Field("str", True, _identifier),
     "title": _Field("str", True, _non_empty),
-    "weight": _Field("number", False, _positive),
+    "weight": _Field("number", False, _weight),
     "advice": _Field("str", False, _non_empty),
     "keywords": _Field("tables", True, _non_empty),
     "points": _Field("tables", True, _non_empty),
@@ -155,12 +170,12 @@ _DIMENSION = {
 _KEYWORD = {
     "term": _Field("str", True, _non_empty),
     "variants": _Field("list[str]"),
-    "weight": _Field("number", False, _positive),
+    "weight": _Field("number", False, _weight),
     "case_sensitive": _Field("bool"),
 }
 _POINT = {
     "text": _Field("str", True, _non_empty),
-    "weight": _Field("number", False, _positive),
+    "weight": _Field("number", False, _weight),
 }
 _KIND_WORDS = {
     "str": "text in quotes", "int": "a whole number", "number": "a number",
@@ -182,8 +197,8 @@ def load_rubric(path: Path | str) -> Rubric:
 def parse_rubric(text: str, *, path: Path | None = None) -> Rubric:
     """Validate rubric TOML given as text (`path` is used in messages only)."""
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        data = toml_text.loads(text)
+    except toml_text.TOMLDecodeError as exc:
         message = str(exc)
         found = re.search(r"\(at line (\d+), column \d+\)", message)
         line = int(found.group(1)) if found else None
@@ -256,6 +271,20 @@ class _Builder:
             calibration=data.get("calibration", ""),
             path=self.path, marking=marking)
 
+    def check_bands(self, bands: list[Band], dimensions: int, where: tuple) -> None:
+        """Bands (highest `made` first) that can be reached and rise with what is made."""
+        for higher, lower in zip(bands, bands[1:]):
+            if higher.made == lower.made:
+                raise self.fail(f"two bands start at {higher.made:g} key elements made; give "
+                                "each count once", "marking.bands", where)
+            if higher.marks < lower.marks:
+                raise self.fail(f"{higher.made:g} key elements made earn {_marks(higher.marks)}"
+                                f" but {lower.made:g} earn {lower.marks:g}: more made cannot "
+                                "earn fewer marks", "marking.bands", where)
+        if bands and bands[0].made > dimensions:
+            raise self.fail(f"a band needs {bands[0].made:g} key elements made but the rubric "
+                            f"has only {dimensions} dimensions", "marking.bands", where)
+
     def marking(self, table: dict, dimensions: tuple[Dimension, ...],
                 max_marks: int) -> MarkingScheme:
         """The [marking] table, checked against the dimensions and the maximum marks."""
@@ -270,6 +299,7 @@ class _Builder:
                                 f"{max_marks}", f"marking.bands[{b + 1}].marks", where + ("bands",))
             bands.append(Band(float(band["made"]), float(band["marks"])))
         bands.sort(key=lambda band: -band.made)
+        self.check_bands(bands, len(dimensions), where + ("bands",))
         structure = float(table.get("introduction", 0)) + float(table.get("conclusion", 0))
         if scheme == "bands" and not bands:
             raise self.fail("the 'bands' scheme needs a list of bands, like bands = "
@@ -460,8 +490,9 @@ def _is_kind(value, kind: str) -> bool:
         return isinstance(value, str)
     if kind == "int":
         return isinstance(value, int) and not isinstance(value, bool)
-    if kind == "number":
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind == "number":          # finite: "inf" and "nan" are TOML numbers, not weights
+        return (isinstance(value, (int, float)) and not isinstance(value, bool)
+                and math.isfinite(value))
     if kind == "bool":
         return isinstance(value, bool)
     if kind == "list[str]":

@@ -180,10 +180,14 @@ def find_calibration(rubric, requested: str | None = None) -> FoundCalibration:
         return FoundCalibration(load_calibration(requested, relative_to=rubric.path),
                                 "command line")
     if rubric.calibration:
-        from .calibration import load_calibration
+        from .calibration import CalibrationError, load_calibration
 
-        return FoundCalibration(load_calibration(rubric.calibration, relative_to=rubric.path),
-                                "named by the rubric")
+        try:
+            found = load_calibration(rubric.calibration, relative_to=rubric.path)
+        except CalibrationError as exc:
+            raise CalibrationError(f"the calibration named by rubric {rubric.rubric_id}: {exc}"
+                                   ) from None
+        return FoundCalibration(found, "named by the rubric")
     beside = calibration_path(rubric)
     if beside is None or not beside.is_file():
         return FoundCalibration(None)

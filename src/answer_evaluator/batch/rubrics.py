@@ -54,14 +54,14 @@ def folder_rubric(answer: Path, cache: dict[Path, FolderRubric | None]) -> Folde
 
 
 def _read_config(config: Path, answer: Path) -> FolderRubric:
-    import tomllib
+    from .. import toml_text
 
     shown = _shown(config, answer)
     try:
-        data = tomllib.loads(config.read_text(encoding="utf-8-sig"))
+        data = toml_text.loads(config.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError) as exc:
         return FolderRubric(shown, error=f"{shown} cannot be read ({exc})")
-    except tomllib.TOMLDecodeError as exc:
+    except toml_text.TOMLDecodeError as exc:
         return FolderRubric(shown, error=f"{shown} is not valid TOML: {exc}")
     unknown = [k for k in data if k != "rubric"]
     if unknown:

@@ -15,6 +15,22 @@ def parse(parser, argv):
         return None, ExitStatus.OK if exc.code == 0 else ExitStatus.USAGE
 
 
+def whole_number(low: int, high: int):
+    """An argparse `type`: a whole number from `low` to `high`, else a usage error that
+    says so ("--marks 100000" is refused before anything is drafted)."""
+    import argparse
+
+    def parse_number(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be from {low} to {high}, got {value}")
+        return value
+    return parse_number
+
+
 #: What --rubrics-dir means for a command that looks a rubric up by id.
 RUBRICS_DIR_HELP = ("a folder of rubrics, looked in for a rubric given by id before ./rubrics "
                     "and the shipped library (repeatable; also $ANSWER_EVALUATOR_RUBRICS)")

@@ -104,6 +104,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return ExitStatus.SOME_FAILED
     questions = len({r.question_id for r in rows})
+    if len({r.score for r in rows}) < 2:
+        print(f"{PROG}: error: {data}: every answer has the same mark ({rows[0].score:g}); a "
+              "calibration learns from marks that differ", file=sys.stderr)
+        return ExitStatus.SOME_FAILED
     if questions < 2:
         print(f"{PROG}: error: {data}: cross-validation by question needs answers to at least "
               f"2 questions; found {questions}", file=sys.stderr)
@@ -213,6 +217,10 @@ def _teacher_marks(parser, args) -> int:
         marked = tm.load_marks(data, rubric.max_marks)
     except tm.MarksError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return ExitStatus.SOME_FAILED
+    if len({item.marks for item in marked}) < 2:
+        print(f"{PROG}: error: {data}: every answer has the same mark ({marked[0].marks:g}); a "
+              "calibration learns from marks that differ", file=sys.stderr)
         return ExitStatus.SOME_FAILED
     for item in marked:
         for warning in item.answer.warnings:

@@ -14,7 +14,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import parse, usage_error
+from . import parse, usage_error, whole_number
+from ..rubric import MAX_MARKS_LIMIT, WORD_LIMIT_LIMIT
 from ..status import ExitStatus
 
 
@@ -38,9 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Draft a commented rubric from a source text, for a teacher to review.")
     draft.add_argument("source", metavar="SOURCE.txt", help="article or model answer")
     draft.add_argument("--question", required=True, help="the question, with its directive word")
-    draft.add_argument("--marks", type=int, default=None,
+    draft.add_argument("--marks", type=whole_number(1, MAX_MARKS_LIMIT), default=None,
                        help="maximum marks (default 15, or from --words: 150 -> 10)")
-    draft.add_argument("--words", type=int, default=None,
+    draft.add_argument("--words", type=whole_number(1, WORD_LIMIT_LIMIT), default=None,
                        help="word limit (default from the marks: 10 -> 150, 15 -> 250)")
     draft.add_argument("-o", "--output", required=True, metavar="FILE",
                        help="rubric file to write; its name is the rubric id")
