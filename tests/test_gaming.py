@@ -210,3 +210,19 @@ def test_samples_fall_in_their_bands(sample_evaluations):
     outside = {name: (sample_evaluations[name].marks, band) for name, band in table.items()
                if not band[0] - 0.5 <= sample_evaluations[name].marks <= band[1] + 0.5}
     assert not outside, outside
+
+
+def test_words_one_a_line_with_fillers_are_a_list_not_prose(india_japan_evaluator):
+    """The strong sample's words one a line, every third replaced by a filler ("w4"), were
+    once joined into one long "sentence" of prose (lines that open in lower case go on) and
+    earned 3.5 of 15: a paragraph of a term or two a line is a list, each line an item."""
+    import random
+
+    from answer_evaluator.text import analyse
+
+    words = (INDIA_JAPAN_SAMPLES / "strong.txt").read_text("utf-8").split()
+    rng = random.Random(1)
+    salad = "\n".join(f"w{i}" if i % 3 else rng.choice(words) for i in range(250))
+    assert {s.kind for s in analyse(salad).sentences} == {"bullet"}
+    evaluation = india_japan_evaluator.evaluate(salad)
+    assert evaluation.marks <= 1 and "keyword-list" in codes(evaluation)

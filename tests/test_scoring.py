@@ -534,3 +534,53 @@ def test_a_section_headed_by_the_other_side_weighs_both_sides():
 
     assert weighs("The other side") and weighs("Limitations") and weighs("Critical view")
     assert not weighs("Recent practice")
+
+
+def test_a_long_question_is_addressed_by_ten_of_its_words_and_word_families_count():
+    """The question check asks for a share of the question's content words: of at most
+    `directive_question_words` of them for a long question, and "violent" uses "violence"."""
+    import numpy as np
+
+    from answer_evaluator.rubric import parse_rubric
+    from answer_evaluator.scoring import SentenceWeights, question_coverage
+    from answer_evaluator.text import analyse
+
+    question = ("Left Wing Extremism has moved from violence in remote forests to urban "
+                "networks and extortion; discuss the emerging issues and suggest a "
+                "multilayered strategy to tackle the menace in the present context.")
+    rubric = parse_rubric(f'id = "t"\nquestion = "{question}"\ndirective = "discuss"\n'
+                          'word_limit = 250\nmax_marks = 15\n[[dimensions]]\nid = "d"\n'
+                          'title = "d"\nadvice = "Add it."\n  [[dimensions.keywords]]\n'
+                          '  term = "forest"\n  [[dimensions.points]]\n  text = "A point."\n')
+
+    def coverage(answer: str) -> float:
+        text = analyse(answer)
+        return question_coverage(text, rubric, SentenceWeights(
+            np.ones(len(text.sentences)), ((),) * len(text.sentences)))
+
+    # seven of the question's 18 content words: 0.39 of all 18, 0.7 of ten
+    assert coverage("Urban networks, extortion and remote forests are the emerging issues.") \
+        == pytest.approx(0.7)
+    assert coverage("Violent groups remain.") == pytest.approx(0.1)     # "violence", one of ten
+    assert coverage("The monsoon was good.") == 0.0
+
+
+def test_a_case_study_that_ends_by_justifying_its_choice_concludes():
+    """A case-study answer's last section is often "Justification": it ends the answer as a
+    conclusion does; the same answer without that section does not conclude."""
+    from pathlib import Path
+
+    from answer_evaluator import load_rubric
+
+    rubrics = Path(__file__).parents[1] / "rubrics"
+    rubric = load_rubric(rubrics / "case-illegal-sand-mining.toml")
+    body = ("The case pits the law against an MLA's pressure and the livelihood of labourers.\n\n"
+            "Options\n\n- Release the trucks: it ends the pressure but breaks the law.\n"
+            "- Continue the drive: it upholds the law but the labourers lose work.\n\n"
+            "Course of action\n\nI would continue the drive, record the MLA's call and "
+            "inform the Divisional Commissioner.")
+    ending = ("\n\nJustification\n\nIntegrity means that my decision cannot be bought, and "
+              "impartiality that the law applies to the MLA's men as to anyone else.")
+    concluded = evaluate_answer(body + ending, rubric).structure.conclusion
+    assert concluded.met, concluded.message
+    assert not evaluate_answer(body, rubric).structure.conclusion.met

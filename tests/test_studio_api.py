@@ -98,6 +98,17 @@ def test_typed_text_over_50_kb_is_refused_with_a_clear_message(studio):
     (b'{"question": "india-japan-partnership", "text": "   "}', 422, "empty"),
     (b'{"question": "india-japan-partnership", "text": "x", "seconds": -3}', 422, "seconds"),
     (b'{"question": "india-japan-partnership", "text": "x", "seconds": "ten"}', 422, "seconds"),
+    (b'{"question": "india-japan-partnership", "text": "India Japan", "seconds": NaN}', 422,
+     "seconds must be a finite number, 0 or more, not NaN"),
+    (b'{"question": "india-japan-partnership", "text": "India Japan", "seconds": 1e400}', 422,
+     "seconds must be a finite number, 0 or more, not Infinity"),
+    pytest.param(b'{"question": "india-japan-partnership", "text": "India Japan", "seconds": 1'
+                 + b"0" * 5000 + b"}", 422, "seconds must be a finite number", id="5001-digits"),
+    pytest.param(b"[" * 100_000, 400, "the body nests too deeply", id="nested-100000"),
+    (b'{"question": "india-japan-partnership", "text": "India \\ud800 Japan"}', 422,
+     "text is not valid Unicode: a lone surrogate (\\ud800) at character 6"),
+    (b'{"question": "india-\\udc00", "text": "India Japan"}', 422,
+     "question is not valid Unicode"),
 ])
 def test_bad_requests_get_a_clear_error_and_the_server_carries_on(studio, body, status, words):
     client, auth, _ = studio
@@ -105,6 +116,13 @@ def test_bad_requests_get_a_clear_error_and_the_server_carries_on(studio, body, 
     assert response.status_code == status
     assert words in response.json()["error"]
     assert client.get("/api/attempts", headers=auth).status_code == 200
+
+
+def test_an_attempt_id_beyond_what_sqlite_holds_is_404(studio):
+    client, auth, _ = studio
+    for method in ("GET", "DELETE"):
+        response = client.request(method, "/api/attempts/" + "9" * 30, headers=auth)
+        assert response.status_code == 404 and response.json() == {"error": "no such attempt"}
 
 
 def test_questions_lists_the_library(studio):

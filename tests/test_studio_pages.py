@@ -136,6 +136,16 @@ def test_time_taken_without_the_script_comes_from_when_the_page_was_served(studi
     assert 125 <= seconds <= 140
 
 
+@pytest.mark.parametrize("fields, seconds", [
+    ({"seconds": "\u00b2"}, None), ({"seconds": "9" * 5000}, 24 * 3600),   # at most a day
+    ({"started": "\u00b2"}, None), ({"started": "9" * 5000}, None)],
+    ids=["seconds-superscript", "seconds-5000-digits", "started-superscript",
+         "started-5000-digits"])
+def test_a_time_taken_that_is_no_plain_number_is_no_server_error(studio, fields, seconds):
+    client, state, _ = studio
+    assert state.store.get(_attempt_id(_submit(client, STRONG, **fields))).seconds == seconds
+
+
 def test_answer_text_is_escaped_everywhere_it_is_shown(studio):
     client, _, _ = studio
     attempt = _attempt_id(_submit(client, EVIL))
@@ -291,11 +301,20 @@ def test_a_malformed_form_is_answered_and_the_server_carries_on(studio):
     too_big_draft = client.post(f"/questions/{QUESTION}/attempts",
                                 data={"csrf": csrf, "text": "word " * 10_001, "action": "draft"})
     assert too_big_draft.status_code == 413 and "at most 50 KB" in too_big_draft.text
+    surrogate = ("--x\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n" + csrf
+                 + "\r\n--x\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\n"
+                 "India \\ud800 Japan\r\n--x--\r\n").encode()
+    for action in ("attempts", "draft"):       # a charset that decodes to a lone surrogate
+        odd_charset = client.post(
+            f"/questions/{QUESTION}/{action}", content=surrogate,
+            headers={"content-type": "multipart/form-data; boundary=x; charset=unicode_escape"})
+        assert odd_charset.status_code == 400 and "could not be read" in odd_charset.text
     assert client.get("/").status_code == 200
 
 
 def test_unknown_pages_and_questions_are_404_pages(studio):
     client, _, _ = studio
-    for path in ("/questions/no-such", "/attempts/99999", "/nowhere", "/questions/..%2F.."):
+    for path in ("/questions/no-such", "/attempts/99999", "/nowhere", "/questions/..%2F..",
+                 "/attempts/" + "9" * 30):
         response = client.get(path)
         assert response.status_code == 404 and "No such" in response.text

@@ -130,3 +130,10 @@ def test_practice_with_a_newer_database_exits_with_one_line(tmp_path, capsys):
     db.close()
     status, out, err = run_cli(["practice", "--data", tmp_path], capsys)
     assert status == 1 and err.count("\n") == 1 and "newer version" in err
+
+
+def test_an_id_larger_than_sqlite_holds_is_no_attempt(tmp_path):
+    store = Store(tmp_path / "s.db")
+    kept = _attempt(store)
+    assert store.get(2 ** 64) is None and store.delete(2 ** 64) is False
+    assert store.get(kept.id) == kept

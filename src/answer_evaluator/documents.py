@@ -8,6 +8,10 @@ Paragraphs matter to the marks (the structure check looks for an introduction, a
 conclusion by paragraph), so both readers keep them: each Word paragraph becomes a paragraph
 (list items stay together, one per line, as bullets), and PDF lines are joined back into the
 paragraphs they were wrapped from.
+
+Limits bound the work a small file can cause: the text stops being taken out once it passes
+MAX_TEXT_CHARS, and each PDF page's content is measured (MAX_PDF_*) before its text is taken
+out. Word styles are resolved once a file, not once a paragraph.
 """
 
 from __future__ import annotations
@@ -22,6 +26,12 @@ DOCUMENT_SUFFIXES = (".docx", ".pdf")
 MAX_DOCUMENT_BYTES = 20_000_000      #: a .docx or .pdf file, pictures included
 MAX_DOCX_XML_BYTES = 50_000_000      #: word/document.xml once unzipped (guards zip bombs)
 MAX_PDF_PAGES = 100
+#: A PDF's page content once uncompressed, all pages together (a page of typed text holds
+#: 5-50 KB), and the operators in it that show text (a page of typed text has 50-3,000): pypdf
+#: takes about 0.1 ms to extract each, more on a crowded page, so these bound a PDF to seconds.
+MAX_PDF_CONTENT_BYTES = 20_000_000
+MAX_PDF_TEXT_OPERATORS = 50_000
+MAX_PDF_PAGE_TEXT_OPERATORS = 10_000
 MAX_TEXT_CHARS = 1_000_000           #: the text taken out, as for a .txt answer
 
 #: Formats people save answers in that this tool does not read, and what to do instead.
@@ -62,9 +72,13 @@ def extract_text(path: Path | str) -> tuple[str, str, tuple[str, ...]]:
     else:
         raise AnswerReadError(path, f"'{suffix}' files are not read as documents")
     if len(text) > MAX_TEXT_CHARS:
-        raise AnswerReadError(path, f"holds {len(text):,} characters of text; an answer may "
-                                    f"hold at most {MAX_TEXT_CHARS:,}")
+        raise _too_much_text(path, f"{len(text):,}")
     return text, suffix[1:], warnings
+
+
+def _too_much_text(path: Path, amount: str) -> AnswerReadError:
+    return AnswerReadError(path, f"holds {amount} characters of text; an answer may hold at "
+                                 f"most {MAX_TEXT_CHARS:,}")
 
 
 # ----------------------------------------------------------------------------- Word
@@ -92,26 +106,37 @@ def _docx_text(path: Path) -> tuple[str, tuple[str, ...]]:
                                     "(pip install python-docx)") from None
     try:
         document = docx.Document(str(path))
-        blocks = list(_docx_blocks(document))
+        return _docx_join(path, _docx_blocks(document)), ()
+    except AnswerReadError:
+        raise
     except Exception as exc:   # python-docx and lxml raise many kinds on a damaged file
         raise AnswerReadError(path, "cannot be read as a Word document "
                                     f"({type(exc).__name__}: {exc})") from None
-    text, previous = "", ""
+
+
+def _docx_join(path: Path, blocks) -> str:
+    """The blocks as paragraphs; stops with the text cap's error as soon as it is passed."""
+    parts, size, previous = [], 0, ""
     for kind, line in blocks:
-        if not text:
-            text = line
+        if not parts:
+            separator = ""
         elif kind == "item" and previous in ("item", "heading") or previous == "heading":
-            text += "\n" + line        # a list, or a heading and what it heads: one block
+            separator = "\n"          # a list, or a heading and what it heads: one block
         else:
-            text += "\n\n" + line
+            separator = "\n\n"
+        parts += (separator, line)
+        size += len(separator) + len(line)
+        if size > MAX_TEXT_CHARS:
+            raise _too_much_text(path, f"more than {MAX_TEXT_CHARS:,}")
         previous = kind
-    return text, ()
+    return "".join(parts)
 
 
 def _docx_blocks(document):
     """(kind, text) per non-empty paragraph, list item or table row, in reading order."""
     from docx.table import Table
 
+    style_names = _paragraph_style_names(document)
     for block in document.iter_inner_content():
         if isinstance(block, Table):
             for row in block.rows:
@@ -126,8 +151,8 @@ def _docx_blocks(document):
         text = block.text.strip()
         if not text:
             continue
-        style = getattr(block.style, "name", "") or ""
-        if _is_list_item(block) and not re.match(r"^[-*\u2022]\s", text):
+        style = style_names.get(block._p.style, style_names[None])
+        if _is_list_item(block, style) and not re.match(r"^[-*\u2022]\s", text):
             yield "item", "- " + text
         elif style.startswith(("Heading", "Title")) or (
                 len(text.split()) <= 8 and not text.endswith(_ENDS)):
@@ -136,11 +161,27 @@ def _docx_blocks(document):
             yield "paragraph", text
 
 
-def _is_list_item(paragraph) -> bool:
+def _paragraph_style_names(document) -> dict:
+    """Style id -> the name `paragraph.style.name` gives, read once from the styles part
+    (python-docx searches the styles' XML on each `paragraph.style`). None, an unknown id and
+    another type's style mean the default paragraph style, as they do to python-docx."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.styles import BabelFish
+
+    default = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+    names = {None: getattr(default, "name", "") or ""}
+    for element in document.styles.element.style_lst:   # the first of an id is the one used
+        if element.styleId and element.styleId not in names:
+            names[element.styleId] = (BabelFish.internal2ui(element.name_val or "")
+                                      if element.type == WD_STYLE_TYPE.PARAGRAPH
+                                      else names[None])
+    return names
+
+
+def _is_list_item(paragraph, style: str) -> bool:
     properties = paragraph._p.pPr
     if properties is not None and properties.numPr is not None:
         return True
-    style = getattr(paragraph.style, "name", "") or ""
     return style.startswith("List")
 
 
@@ -185,16 +226,11 @@ def _pdf_text(path: Path) -> tuple[str, tuple[str, ...]]:
     if count > MAX_PDF_PAGES:
         raise AnswerReadError(path, f"has {count} pages; an answer may have at most "
                                     f"{MAX_PDF_PAGES}")
-    texts, failed = [], 0
-    for page in pages:
-        try:
-            texts.append(page.extract_text() or "")
-        except Exception:
-            failed += 1
+    texts, failed = _pdf_page_texts(path, pages)
     if failed == count:
         raise AnswerReadError(path, "cannot be read as a PDF: the text of no page could be "
                                     "taken out")
-    text = "\n\n".join(_reflow(t) for t in texts if t.strip())
+    text = "\n\n".join(texts)
     if not any(ch.isalpha() for ch in text):
         raise AnswerReadError(path, "has no text layer (a scanned or photographed page?): "
                                     "there is no text to grade; type the answer, or run OCR "
@@ -204,6 +240,70 @@ def _pdf_text(path: Path) -> tuple[str, tuple[str, ...]]:
         warnings = (f"{path}: the text of {failed} of {count} pages could not be taken out; "
                     "only the other pages are graded",)
     return text, warnings
+
+
+def _pdf_page_texts(path: Path, pages) -> tuple[list[str], int]:
+    """(the paragraphs of each page with text, how many pages could not be read). Each page's
+    content is measured before its text is taken out, and reading stops with a clear error
+    once a limit is passed, so that a small file cannot keep the extractor busy for minutes."""
+    texts, failed, content, operators, chars = [], 0, 0, 0, 0
+    for number, page in enumerate(pages, start=1):
+        try:
+            size, shown = _page_content(page)
+            content, operators = content + size, operators + shown
+            _check_pdf_work(path, number, content, shown, operators)
+            text = _reflow(page.extract_text() or "")
+        except AnswerReadError:
+            raise
+        except Exception:
+            failed += 1
+            continue
+        if text:
+            chars += len(text) + (2 if texts else 0)     # as joined by blank lines
+            texts.append(text)
+        if chars > MAX_TEXT_CHARS:
+            raise _too_much_text(path, f"more than {MAX_TEXT_CHARS:,}")
+    return texts, failed
+
+
+def _page_content(page) -> tuple[int, int]:
+    """(bytes, text-showing operators) of a page's content streams once uncompressed: what
+    text extraction parses. The bytes are over MAX_PDF_CONTENT_BYTES when a stream passes
+    pypdf's own limit (75 MB lately)."""
+    import pypdf.errors
+    from pypdf.generic import StreamObject
+
+    contents = page.get("/Contents")
+    contents = contents.get_object() if contents is not None else []
+    streams = [s.get_object() for s in (contents if isinstance(contents, list) else [contents])]
+    try:
+        data = [stream.get_data() for stream in streams if isinstance(stream, StreamObject)]
+    except getattr(pypdf.errors, "LimitReachedError", ()):
+        return MAX_PDF_CONTENT_BYTES + 1, 0
+    return sum(map(len, data)), sum(d.count(op) for d in data for op in _TEXT_SHOWING)
+
+
+#: the operators that show text; counted in the raw bytes, so a quote in the text counts too
+_TEXT_SHOWING = (b"Tj", b"TJ", b"'", b'"')
+
+
+def _check_pdf_work(path: Path, page: int, content: int, shown: int, operators: int) -> None:
+    """AnswerReadError when the pages so far pass a limit of MAX_PDF_*."""
+    instead = "save the answer as .docx or .txt"
+    if content > MAX_PDF_CONTENT_BYTES:
+        limit = MAX_PDF_CONTENT_BYTES // 1_000_000
+        raise AnswerReadError(path, f"holds more than {limit} MB of page content once "
+                                    f"uncompressed; a PDF answer may hold at most {limit} MB "
+                                    f"(a page of typed text holds 5-50 KB): {instead}")
+    if shown > MAX_PDF_PAGE_TEXT_OPERATORS:
+        raise AnswerReadError(path, f"page {page} shows its text in {shown:,} pieces; a page "
+                                    f"may have at most {MAX_PDF_PAGE_TEXT_OPERATORS:,} (a page "
+                                    f"of typed text has a few hundred): {instead}")
+    if operators > MAX_PDF_TEXT_OPERATORS:
+        raise AnswerReadError(path, f"shows its text in more than {MAX_PDF_TEXT_OPERATORS:,} "
+                                    "pieces; a PDF answer may have at most "
+                                    f"{MAX_PDF_TEXT_OPERATORS:,} (a page of typed text has a "
+                                    f"few hundred): {instead}")
 
 
 _BULLET = re.compile(r"^(?:[-*\u2022\u25cf\u25aa]|\(?\d{1,2}[.)]|\(?[a-zA-Z][.)])\s")

@@ -98,9 +98,9 @@ class Evaluator:
                                rival.name if rival and rival.focus < 1 else "")
         content = content_fraction(coverage, checks, settings)
         structure = check_structure(text, rubric, feedback, to_question, weights, settings)
-        directive = check_directive(rubric, text, dimensions, weights,
-                                    question_coverage(text, rubric, weights), fluency_value,
-                                    settings=settings)
+        addressed = question_coverage(text, rubric, weights, settings)
+        directive = check_directive(rubric, text, dimensions, weights, addressed,
+                                    fluency_value, settings=settings)
         length = check_length(text, rubric, weights, settings, role=word_limit_role(rubric))
         features = (
             ("coverage", coverage), ("content", content), ("fluency", fluency_value),

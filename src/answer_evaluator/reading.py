@@ -20,7 +20,11 @@ _QUOTES = str.maketrans({
     "\u2026": "...", "\t": " ",
 })
 _DROP_CONTROL = dict.fromkeys(_CONTROL)
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+#: Invisible characters dropped: zero-width spaces and joiners, the soft hyphen, and the
+#: bidirectional controls (embeddings, overrides, isolates), with which a text can show its
+#: words in another order than the one read and graded.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f"
+                        "\u202a-\u202e\u2066-\u2069]")
 _MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
 
 

@@ -52,8 +52,10 @@ _SIGNPOST = re.compile(r"\b(?:this|the following|the present) (?:answer|essay|re
                        r"discussion|write-up)\b.*\b(?:will|shall|would|seeks?|attempts?|aims?)\b",
                        re.IGNORECASE)
 _CONCLUSION_CUES = ("conclusion", "conclude", "way forward", "going forward", "in sum",
-                    "to sum up", "overall", "therefore", "thus", "hence", "in the future",
-                    "ahead", "should", "must", "need to", "needs to")
+                    "to sum up", "summing up", "in short", "in a nutshell", "on balance",
+                    "overall", "therefore", "thus", "hence", "in the future", "ahead",
+                    "should", "must", "need to", "needs to",
+                    "justification")      # a case study's last section justifies the choice
 
 
 @dataclass(frozen=True)
@@ -773,13 +775,24 @@ def suggestions(rubric: Rubric, dimensions, structure: StructureReport, length: 
     return tuple(Suggestion(round(s.gain * 2) / 2, s.text) for s in ideas[:limit])
 
 
-def question_coverage(text: AnalysedText, rubric: Rubric, weights: SentenceWeights) -> float:
-    """Share of the question's content words that counted sentences use."""
+#: Stems that share this many first letters are one word family for the question check
+#: ("violence" and "violent", "govern" and "governance"); shorter stems must be equal.
+WORD_FAMILY_LETTERS = 6
+
+
+def question_coverage(text: AnalysedText, rubric: Rubric, weights: SentenceWeights,
+                      settings: Settings = DEFAULT_SETTINGS) -> float:
+    """Share of the question's content words (or of `directive_question_words` of them, for a
+    long question: no answer uses every word of a question of twenty) that counted sentences
+    use, a word of the same family counting."""
     wanted = set(_content(rubric.question)) - set(_content(rubric.directive.replace("-", " ")))
     if not wanted:
         return 1.0
     used = {st for s in text.sentences if weights.weight[s.index] > 0 for st in s.stems}
-    return len(wanted & used) / len(wanted)
+    families = {st[:WORD_FAMILY_LETTERS] for st in used if len(st) >= WORD_FAMILY_LETTERS}
+    met = sum(1 for w in wanted if w in used or (
+        len(w) >= WORD_FAMILY_LETTERS and w[:WORD_FAMILY_LETTERS] in families))
+    return min(1.0, met / min(len(wanted), settings.directive_question_words))
 
 
 def repeated_share(text: AnalysedText, weights: SentenceWeights) -> float:

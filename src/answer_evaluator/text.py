@@ -304,10 +304,13 @@ def split_blocks(paragraph: str, *, last: bool = True) -> list[tuple[str, str]]:
             prose.clear()
 
     alone = len(lines) == 1 and not last
+    listed = _one_term_per_line(lines)
     for i, line in enumerate(lines):
         marker = _BULLET.match(line)
         marked_heading = _MARKDOWN_HEADING.match(line)
-        if marked_heading:
+        if listed and not marked_heading:
+            blocks.append(("bullet", line[marker.end():].strip() if marker else line.strip()))
+        elif marked_heading:
             flush()
             if marked_heading.group(1).strip():
                 blocks.append(("heading", marked_heading.group(1).strip().rstrip(":").strip()))
@@ -331,6 +334,22 @@ def split_blocks(paragraph: str, *, last: bool = True) -> list[tuple[str, str]]:
             prose.append(line.strip())
     flush()
     return blocks
+
+
+#: A paragraph of at least this many lines, most of which (`TERM_LINE_SHARE`) hold at most
+#: `TERM_LINE_WORDS` words, is a list with one term a line ("Quad\nJIMEX\nshinkansen"), not
+#: prose wrapped at every word: each line is an item, so the form checks see a list.
+TERM_LIST_LINES = 5
+TERM_LINE_WORDS = 2
+TERM_LINE_SHARE = 0.7
+
+
+def _one_term_per_line(lines: list[str]) -> bool:
+    """Is the paragraph of `lines` a list with a term or two on each line?"""
+    if len(lines) < TERM_LIST_LINES:
+        return False
+    short = sum(1 for line in lines if len(line.split()) <= TERM_LINE_WORDS)
+    return short >= TERM_LINE_SHARE * len(lines)
 
 
 def _without_emphasis(line: str) -> str:

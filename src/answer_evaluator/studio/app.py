@@ -24,9 +24,9 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from ..errors import EvaluatorError
-from . import pages, security
-from .grading import (MAX_TEXT_BYTES, MAX_UPLOAD_BYTES, BadUpload, Grader, TooLarge,
-                      UnknownQuestion, check_text, display_name)
+from . import pages, schema, security
+from .grading import (MAX_SECONDS, MAX_TEXT_BYTES, MAX_UPLOAD_BYTES, BadUpload, Grader,
+                      TooLarge, UnknownQuestion, check_text, display_name)
 from .progress import change, progress
 from .store import Store
 from .svg import bars, line_chart
@@ -93,11 +93,12 @@ def create_app(data_dir: Path, library, store: Store, token: str, *, workers: in
                     form = await replay.form(max_files=1, max_fields=8,
                                              max_part_size=_FORM_SLACK)
                 except Exception:
-                    return pages.message("The form could not be read",
-                                         "Go back and send it again.", status=400,
-                                         csrf=studio.csrf)
-                fields = {k: v for k, v in form.items()}
+                    return unreadable()
                 try:
+                    fields = {k: v for k, v in form.items()}
+                    if not all(schema.is_unicode(v) for v in fields.values()
+                               if isinstance(v, str)):   # an odd charset: lone surrogates
+                        return unreadable()
                     return await checked(request, fields)
                 finally:
                     await form.close()
@@ -105,6 +106,10 @@ def create_app(data_dir: Path, library, store: Store, token: str, *, workers: in
                 fields = {k: v[-1] for k, v in parse_qs(
                     body.decode("utf-8", "replace"), keep_blank_values=True).items()}
             return await checked(request, fields)
+
+        def unreadable():
+            return pages.message("The form could not be read", "Go back and send it again.",
+                                 status=400, csrf=studio.csrf)
 
         async def checked(request: Request, fields: dict):
             if not security.same(fields.get(security.CSRF_FIELD)
@@ -182,8 +187,9 @@ def create_app(data_dir: Path, library, store: Store, token: str, *, workers: in
         if fields.get("action") == "draft":
             try:
                 check_text(text)
-            except TooLarge as exc:
-                return write_response(question, text=text, error=_plain(exc), status=413)
+            except EvaluatorError as exc:
+                return write_response(question, text=text, error=_plain(exc),
+                                      status=_status(exc))
             studio.store.save_draft(question.rubric_id, text)
             return RedirectResponse(f"/questions/{question.rubric_id}?saved=1", status_code=303)
         return await grade_and_show(question, text, seconds_of(fields), "typed")
@@ -219,8 +225,8 @@ def create_app(data_dir: Path, library, store: Store, token: str, *, workers: in
         text = fields.get("text") or ""
         try:
             check_text(text)
-        except TooLarge as exc:
-            return JSONResponse({"error": str(exc)}, status_code=413)
+        except EvaluatorError as exc:
+            return JSONResponse({"error": _plain(exc)}, status_code=_status(exc))
         draft = studio.store.save_draft(question.rubric_id, text)
         return JSONResponse({"saved": draft.updated})
 
@@ -306,20 +312,10 @@ def create_app(data_dir: Path, library, store: Store, token: str, *, workers: in
                                  f"typed answer may be at most {MAX_TEXT_BYTES // 1000} KB"},
                                 status_code=413)
         try:
-            data = json.loads(body)
-        except ValueError:
-            return JSONResponse({"error": "the body is not JSON; send {\"question\": ID, "
-                                 "\"text\": \"...\", \"seconds\": N}"}, status_code=400)
-        if not isinstance(data, dict) or not isinstance(data.get("question"), str) \
-                or not isinstance(data.get("text"), str):
-            return JSONResponse({"error": "send {\"question\": ID, \"text\": \"...\", "
-                                 "\"seconds\": N}: question and text are strings"},
-                                status_code=422)
-        seconds = data.get("seconds")
-        if seconds is not None and (isinstance(seconds, bool)
-                                    or not isinstance(seconds, (int, float)) or seconds < 0):
-            return JSONResponse({"error": "seconds must be a number of seconds, 0 or more"},
-                                status_code=422)
+            data = schema.ATTEMPT.parse(body)
+        except schema.BadRequest as exc:
+            return JSONResponse({"error": exc.problem}, status_code=exc.status)
+        seconds = data["seconds"]
         try:
             attempt = await studio.grader.run(
                 studio.grader.grade, data["question"], data["text"],
@@ -422,15 +418,14 @@ def model_outline(library, question_id: str) -> list[dict]:
 def seconds_of(fields: dict) -> int | None:
     """Time taken: the timer's seconds when the script sent them, else since the page
     was served."""
-    for key in ("seconds",):
-        value = fields.get(key)
-        if isinstance(value, str) and value.strip().isdigit():
-            return int(value)
-    started = fields.get("started")
-    if isinstance(started, str) and started.strip().isdigit():
-        elapsed = int(time.time()) - int(started)
-        if 0 <= elapsed <= 24 * 3600:
-            return elapsed
+    seconds = schema.whole_number(fields.get("seconds"))
+    if seconds is not None:
+        return int(min(seconds, MAX_SECONDS))
+    started = schema.whole_number(fields.get("started"))
+    if started is not None:
+        elapsed = int(time.time()) - started
+        if 0 <= elapsed <= MAX_SECONDS:
+            return int(elapsed)
     return None
 
 
@@ -459,7 +454,8 @@ async def read_capped(request: Request, limit: int) -> bytes | None:
     dropped, so that the browser gets the answer instead of a reset connection)."""
     declared = request.headers.get("content-length", "")
     chunks, size = [], 0
-    over = declared.isdigit() and int(declared) > limit
+    length = schema.whole_number(declared)
+    over = length is not None and length > limit
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:

@@ -21,6 +21,7 @@ from ..errors import AnswerReadError, EvaluatorError
 
 MAX_TEXT_BYTES = 50_000         #: a typed answer (a 250-word answer is about 2 KB)
 MAX_UPLOAD_BYTES = 10_000_000   #: an uploaded .txt, .docx or .pdf
+MAX_SECONDS = 24 * 3600         #: a longer time taken is recorded as a day
 UPLOAD_SUFFIXES = (".txt", ".docx", ".pdf")
 
 
@@ -37,7 +38,13 @@ class BadUpload(EvaluatorError):
 
 
 def check_text(text: str) -> None:
-    size = len(text.encode("utf-8"))
+    """TooLarge over MAX_TEXT_BYTES; AnswerReadError for text that is not valid Unicode."""
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError as exc:   # a lone surrogate, as JSON's "\ud800" gives
+        raise AnswerReadError("your answer", f"is not valid Unicode: a lone surrogate "
+                                             f"(\\u{ord(text[exc.start]):04x}) at character "
+                                             f"{exc.start}") from None
     if size > MAX_TEXT_BYTES:
         raise TooLarge(f"the answer is {size / 1000:.0f} KB; a typed answer may be at most "
                        f"{MAX_TEXT_BYTES // 1000} KB (a 250-word answer is about 2 KB)")
@@ -113,7 +120,7 @@ class Grader:
         with lock:
             evaluation = evaluator.evaluate(answer)
         if seconds is not None:
-            seconds = max(0, min(int(seconds), 24 * 3600))
+            seconds = max(0, min(int(seconds), MAX_SECONDS))
         return self.store.add(
             question=question_id, seconds=seconds, words=evaluation.length.words,
             marks=evaluation.marks, max_marks=evaluation.max_marks, text=answer.text,

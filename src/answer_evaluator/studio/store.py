@@ -51,6 +51,7 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+_SQLITE_INTEGER = 2 ** 63 - 1   #: the largest INTEGER SQLite stores
 
 
 class StoreError(EvaluatorError):
@@ -199,6 +200,8 @@ class Store:
                        text, paper, directive, source, evaluation, feedback)
 
     def get(self, attempt_id: int) -> Attempt | None:
+        if not _storable(attempt_id):
+            return None
         rows = self._select("WHERE id = ?", (attempt_id,))
         return rows[0] if rows else None
 
@@ -219,6 +222,8 @@ class Store:
         return rows[0] if rows else None
 
     def delete(self, attempt_id: int) -> bool:
+        if not _storable(attempt_id):
+            return False
         with self._lock:
             cursor = self._db.execute("DELETE FROM attempts WHERE id = ?", (attempt_id,))
         return cursor.rowcount > 0
@@ -251,6 +256,11 @@ class Store:
             row = self._db.execute("SELECT question, text, updated FROM drafts WHERE "
                                    "question = ?", (question,)).fetchone()
         return Draft(*row) if row else None
+
+
+def _storable(attempt_id: int) -> bool:
+    """Whether SQLite can hold `attempt_id` (a larger id, from a URL, is no attempt's)."""
+    return -_SQLITE_INTEGER <= attempt_id <= _SQLITE_INTEGER
 
 
 def now() -> str:
