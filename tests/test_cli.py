@@ -175,6 +175,12 @@ def test_a_rubric_first_line_is_honoured_and_not_counted(tmp_path, capsys):
     overruled, err = graded_json(capsys, named, "--rubric", "neighbourhood-first")
     assert overruled["rubric_id"] == "neighbourhood-first"
     assert "first line names rubric 'india-japan-partnership'" in err
+    # a path is no rubric id: the line is graded as text, and the warning says so
+    path_line = tmp_path / "path-line.txt"
+    path_line.write_text("Rubric: ../rubrics/x.toml\n" + text, "utf-8")
+    graded, err = graded_json(capsys, path_line)
+    assert "the first line 'Rubric: ../rubrics/x.toml' names no rubric id" in err
+    assert graded["length"]["words"] == chosen["length"]["words"] + 2
 
 
 def test_the_first_line_wins_over_evaluate_toml_and_bad_configs_fail_cleanly(tmp_path, capsys):

@@ -20,6 +20,8 @@ FOLDER_CONFIG = "evaluate.toml"
 _RUBRIC_LINE = re.compile(
     r"^[#*_\s]*rubric[*_\s]*:[*_\s]*([A-Za-z0-9][A-Za-z0-9_.-]*?)(?:\.toml)?[*_\s]*$",
     re.IGNORECASE)
+#: A first line that opens "Rubric:" but names no id ("Rubric: ../x.toml"): it is warned of.
+_RUBRIC_LINE_LOOSE = re.compile(r"^[#*_\s]*rubric[*_\s]*:(.*)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,11 @@ def choose_for_answer(path: Path, answer: Answer, *, given: Rubric | None, given
     {"choice", "source", "confidence"}); raises EvaluatorError saying why there is none."""
     named, rest = rubric_line(answer.text)
     warnings = list(answer.warnings)
+    loose = _RUBRIC_LINE_LOOSE.match(answer.text.partition("\n")[0])
+    if named is None and loose and loose.group(1).strip():
+        warnings.append(f"{path}: the first line 'Rubric:{loose.group(1)}' names no rubric id "
+                        "(letters, digits, '-', '_'; a path is not one), so it is graded as "
+                        "part of the answer")
     if named is not None:
         if not rest:
             raise EvaluatorError("has only a 'Rubric:' line and no answer text to grade")
