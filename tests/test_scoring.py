@@ -584,3 +584,26 @@ def test_a_case_study_that_ends_by_justifying_its_choice_concludes():
     concluded = evaluate_answer(body + ending, rubric).structure.conclusion
     assert concluded.met, concluded.message
     assert not evaluate_answer(body, rubric).structure.conclusion.met
+
+
+def test_an_answer_that_ends_by_recommending_ends_with_a_verdict():
+    """"Critically analyse" asks for a verdict at the end: a last sentence that recommends
+    ("Fix a time limit for assent ...") gives one, without "therefore" or "should"; a last
+    sentence of fact does not."""
+    from pathlib import Path
+
+    from answer_evaluator import load_rubric
+
+    rubric = load_rubric(Path(__file__).parents[1] / "rubrics" /
+                         "governor-discretionary-powers.toml")
+    body = ("The Governor is appointed by the President and holds office at her pleasure. "
+            "Article 163 gives the Governor discretion in a hung Assembly.\n\n"
+            "Governors have sat on bills for months. Appointments have gone to party "
+            "loyalists.\n\n{}")
+
+    def verdict(ending: str) -> bool:
+        report = evaluate_answer(body.format(ending), rubric).directive_report
+        return next(c.met for c in report.checks if c.name == "ends with a judgement")
+
+    assert verdict("Fix a time limit for assent and codify the conventions on discretion.")
+    assert not verdict("The Sarkaria Commission reported in 1988.")

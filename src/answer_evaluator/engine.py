@@ -91,8 +91,9 @@ class Evaluator:
         on_subject_factor = subject_factor(on_subject, settings)
         dimensions = settle_states(dimensions, fluency_value, on_subject_factor, settings,
                                    word_order=word_order)
+        recommending = recommendations(text)
         if word_order > 0 and on_subject_factor >= settings.touched_subject_factor:
-            dimensions = touch_way_forward(rubric, dimensions, recommendations(text),
+            dimensions = touch_way_forward(rubric, dimensions, recommending,
                                            weights.weight, to_points)
         checks = ContentChecks(fluency_value, on_subject, repeated,
                                rival.name if rival and rival.focus < 1 else "")
@@ -100,7 +101,7 @@ class Evaluator:
         structure = check_structure(text, rubric, feedback, to_question, weights, settings)
         addressed = question_coverage(text, rubric, weights, settings)
         directive = check_directive(rubric, text, dimensions, weights, addressed,
-                                    fluency_value, settings=settings)
+                                    fluency_value, settings=settings, recommending=recommending)
         length = check_length(text, rubric, weights, settings, role=word_limit_role(rubric))
         features = (
             ("coverage", coverage), ("content", content), ("fluency", fluency_value),

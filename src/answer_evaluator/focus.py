@@ -43,7 +43,8 @@ boost widen upgrade integrate institutionalise institutionalize leverage pursue 
 restore review revise rationalise rationalize introduce extend scale align support fix fund
 train protect secure diversify coordinate implement enforce simplify digitise digitize
 harmonise harmonize amend launch deploy modernise modernize incentivise incentivize
-regulate monitor decentralise decentralize devolve prioritise prioritize curb tackle""".split())
+regulate monitor decentralise decentralize devolve prioritise prioritize curb tackle codify
+clarify mandate ratify""".split())
 #: Words that make a forward-looking sentence a recommendation (what should be done).
 RECOMMENDING_WORDS = frozenset("""should must need needs needed ought recommend recommends
 recommended recommendation recommendations suggest suggests suggested necessary

@@ -420,8 +420,11 @@ def check_structure(text: AnalysedText, rubric: Rubric, feedback: tuple[Sentence
 
 def check_directive(rubric: Rubric, text: AnalysedText, dimensions: tuple[DimensionScore, ...],
                     weights: SentenceWeights, question_coverage: float,
-                    fluency_value: float = 1.0, *, settings: Settings) -> DirectiveReport:
-    """Does the answer do what the directive word asks?"""
+                    fluency_value: float = 1.0, *, settings: Settings,
+                    recommending: np.ndarray | None = None) -> DirectiveReport:
+    """Does the answer do what the directive word asks? `recommending` flags the sentences
+    that recommend (`focus.recommendations`): a last sentence that does ("Limit the whip to
+    confidence motions.", under "Way forward" or not) ends with a verdict."""
     directive: Directive = DIRECTIVES[rubric.directive]
     counted = [s for s in text.sentences
                if weights.weight[s.index] >= settings.directive_weight and s.kind != "heading"]
@@ -470,7 +473,8 @@ def check_directive(rubric: Rubric, text: AnalysedText, dimensions: tuple[Dimens
             "counter-arguments, not only the positives."))
     if directive.judgement:
         tail = lowered[-2:] if lowered else []
-        judged = any(words & JUDGEMENT_WORDS for words in tail)
+        judged = any(words & JUDGEMENT_WORDS for words in tail) or (
+            recommending is not None and any(recommending[s.index] for s in counted[-2:]))
         checks.append(Check(
             "ends with a judgement", judged,
             "Ends with a reasoned judgement." if judged else
