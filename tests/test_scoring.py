@@ -513,24 +513,33 @@ def test_pronouns_are_not_concrete_examples(india_japan):
     assert _specifics(text.sentences, india_japan) == {"Kyoto", "2006"}
 
 
-def test_a_section_headed_by_the_other_side_weighs_both_sides():
-    """A "critically analyse" answer whose limitations stand under their own heading, in
-    sentences without "however" or "but", weighs both sides; the same sentences under a
-    heading that names no other side do not."""
+GOVERNOR_FACTS = ("The Governor is appointed by the President and holds office at her "
+                  "pleasure. Article 163 gives the Governor discretion in a hung Assembly.")
+GOVERNOR_LIMITS = ("Governors have sat on bills for months. Appointments have gone to party "
+                   "loyalists.")
+
+
+def _governor_check(answer: str, name: str) -> bool:
+    """Whether `answer`, graded on governor-discretionary-powers ("critically analyse"),
+    meets the directive check `name`."""
     from pathlib import Path
 
     from answer_evaluator import load_rubric
 
-    rubrics = Path(__file__).parents[1] / "rubrics"
-    rubric = load_rubric(rubrics / "governor-discretionary-powers.toml")
-    body = ("The Governor is appointed by the President and holds office at her pleasure. "
-            "Article 163 gives the Governor discretion in a hung Assembly.\n\n{}\n\n"
-            "Governors have sat on bills for months. Appointments have gone to party "
-            "loyalists.\n\nWay forward\n\nCodify the conventions on discretion.")
+    rubric = load_rubric(Path(__file__).parents[1] / "rubrics" /
+                         "governor-discretionary-powers.toml")
+    report = evaluate_answer(answer, rubric).directive_report
+    return next(c.met for c in report.checks if c.name == name)
 
+
+def test_a_section_headed_by_the_other_side_weighs_both_sides():
+    """A "critically analyse" answer whose limitations stand under their own heading, in
+    sentences without "however" or "but", weighs both sides; the same sentences under a
+    heading that names no other side do not."""
     def weighs(heading: str) -> bool:
-        report = evaluate_answer(body.format(heading), rubric).directive_report
-        return next(c.met for c in report.checks if c.name == "weighs both sides")
+        return _governor_check(f"{GOVERNOR_FACTS}\n\n{heading}\n\n{GOVERNOR_LIMITS}\n\n"
+                               "Way forward\n\nCodify the conventions on discretion.",
+                               "weighs both sides")
 
     assert weighs("The other side") and weighs("Limitations") and weighs("Critical view")
     assert not weighs("Recent practice")
@@ -590,20 +599,9 @@ def test_an_answer_that_ends_by_recommending_ends_with_a_verdict():
     """"Critically analyse" asks for a verdict at the end: a last sentence that recommends
     ("Fix a time limit for assent ...") gives one, without "therefore" or "should"; a last
     sentence of fact does not."""
-    from pathlib import Path
-
-    from answer_evaluator import load_rubric
-
-    rubric = load_rubric(Path(__file__).parents[1] / "rubrics" /
-                         "governor-discretionary-powers.toml")
-    body = ("The Governor is appointed by the President and holds office at her pleasure. "
-            "Article 163 gives the Governor discretion in a hung Assembly.\n\n"
-            "Governors have sat on bills for months. Appointments have gone to party "
-            "loyalists.\n\n{}")
-
     def verdict(ending: str) -> bool:
-        report = evaluate_answer(body.format(ending), rubric).directive_report
-        return next(c.met for c in report.checks if c.name == "ends with a judgement")
+        return _governor_check(f"{GOVERNOR_FACTS}\n\n{GOVERNOR_LIMITS}\n\n{ending}",
+                               "ends with a judgement")
 
     assert verdict("Fix a time limit for assent and codify the conventions on discretion.")
     assert not verdict("The Sarkaria Commission reported in 1988.")
