@@ -791,6 +791,15 @@ def apply_cap(predicted: float, i: int, cap, top: float) -> float:
     return capped_calibration(predicted, cap[0][i], top, cap[1][i])[2]
 
 
+def require_differing_marks(scores) -> None:
+    """CalibrationError when every answer has the same mark: nothing can be learnt from it
+    (a correlation with it is not defined)."""
+    scores = np.asarray(scores, dtype=float)
+    if len(scores) and np.ptp(scores) == 0:
+        raise CalibrationError(f"every answer has the same mark ({scores[0]:g}); a "
+                               "calibration learns from marks that differ")
+
+
 def fit_calibration(features: Sequence[Mapping[str, float]], scores, groups, *,
                     name: str = "custom", max_score: float = 5.0,
                     terms=DEFAULT_TERMS, fallback_terms=ENGINE_TERMS,
@@ -812,6 +821,7 @@ def fit_calibration(features: Sequence[Mapping[str, float]], scores, groups, *,
 
     features = list(features)
     scores = np.asarray(scores, dtype=float)
+    require_differing_marks(scores)
     groups = np.asarray(groups)
     clip = (0.0, float(max_score))
     # rows that say they are no answer get 0 by rule; they would only bend the line

@@ -374,7 +374,8 @@ def fit_for_rubric(rubric, marked: Sequence[MarkedAnswer], *, folds: int = DEFAU
     of them, and cross-validate it over answers with the grading's own cap."""
     import numpy as np
 
-    from .calibration import choose_alpha, feature_dict, fit_calibration
+    from .calibration import (choose_alpha, feature_dict, fit_calibration,
+                              require_differing_marks)
     from .engine import Evaluator
 
     marked = list(marked)
@@ -382,9 +383,7 @@ def fit_for_rubric(rubric, marked: Sequence[MarkedAnswer], *, folds: int = DEFAU
         raise EvaluatorError(f"a calibration needs at least {MIN_ANSWERS} marked answers; "
                              f"found {len(marked)}")
     scores = np.array([m.marks for m in marked], dtype=float)
-    if np.ptp(scores) == 0:
-        raise EvaluatorError(f"every answer has the same marks ({scores[0]:g}); a "
-                             "calibration needs answers of different quality")
+    require_differing_marks(scores)
     base = Evaluator(rubric, settings)
     evaluations = grade(base, marked)
     terms = rubric_terms(rubric)

@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         return usage_error(parser, f"the output must be a .json file, got '{target}'")
 
     from .. import agreement as ag
-    from ..calibration import VOCABULARY_WEIGHTS, fit_calibration
+    from ..calibration import VOCABULARY_WEIGHTS, CalibrationError, fit_calibration
 
     data = Path(args.data)
     try:
@@ -104,10 +104,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return ExitStatus.SOME_FAILED
     questions = len({r.question_id for r in rows})
-    if len({r.score for r in rows}) < 2:
-        print(f"{PROG}: error: {data}: every answer has the same mark ({rows[0].score:g}); a "
-              "calibration learns from marks that differ", file=sys.stderr)
-        return ExitStatus.SOME_FAILED
     if questions < 2:
         print(f"{PROG}: error: {data}: cross-validation by question needs answers to at least "
               f"2 questions; found {questions}", file=sys.stderr)
@@ -120,12 +116,16 @@ def main(argv: list[str] | None = None) -> int:
                          " and, with a weight chosen by cross-validation, the answers' "
                          "TF-IDF vectors of stems and stem pairs")
                       + "; answers that say they are no answer get 0"}
-    calibration, report = fit_calibration(
-        grading.features, grading.human, grading.groups, name=args.name or target.stem,
-        alpha=args.alpha, n_splits=args.folds, info=info,
-        scheme_marks=grading.scheme_marks, margin=grading.margins,
-        texts=[row.student_answer for row in grading.rows],
-        vocabulary_weights=(0.0,) if args.no_vocabulary else VOCABULARY_WEIGHTS)
+    try:
+        calibration, report = fit_calibration(
+            grading.features, grading.human, grading.groups, name=args.name or target.stem,
+            alpha=args.alpha, n_splits=args.folds, info=info,
+            scheme_marks=grading.scheme_marks, margin=grading.margins,
+            texts=[row.student_answer for row in grading.rows],
+            vocabulary_weights=(0.0,) if args.no_vocabulary else VOCABULARY_WEIGHTS)
+    except CalibrationError as exc:
+        print(f"{PROG}: error: {data}: {exc}", file=sys.stderr)
+        return ExitStatus.SOME_FAILED
     uncalibrated = ag.metrics(grading.predicted, grading.human)
     baseline = ag.metrics(ag.tfidf_baseline(rows), grading.human)
 
@@ -217,10 +217,6 @@ def _teacher_marks(parser, args) -> int:
         marked = tm.load_marks(data, rubric.max_marks)
     except tm.MarksError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
-        return ExitStatus.SOME_FAILED
-    if len({item.marks for item in marked}) < 2:
-        print(f"{PROG}: error: {data}: every answer has the same mark ({marked[0].marks:g}); a "
-              "calibration learns from marks that differ", file=sys.stderr)
         return ExitStatus.SOME_FAILED
     for item in marked:
         for warning in item.answer.warnings:
