@@ -226,3 +226,46 @@ def test_words_one_a_line_with_fillers_are_a_list_not_prose(india_japan_evaluato
     assert {s.kind for s in analyse(salad).sentences} == {"bullet"}
     evaluation = india_japan_evaluator.evaluate(salad)
     assert evaluation.marks <= 1 and "keyword-list" in codes(evaluation)
+
+
+AI_ANSWER = """AI promises faster and more consistent administrative decisions. An AI system \
+applies the same rule to every file and leaves less room for discretion and corruption. Yet \
+AI trained on biased records repeats their bias, and its reasoning is often a black box that \
+citizens cannot question. When an AI tool wrongly denies a pension, it is unclear who is \
+accountable. So AI should assist officers, with human review, audits and grievance redress."""
+
+
+def test_the_acronym_of_a_name_in_the_question_names_the_subject():
+    """"AI" names "Artificial Intelligence": the initials of a name of several words in the
+    question are a form of its subject, matched as written in capitals ("aim" or "Ai" are not
+    it). An answer that writes only "AI" was flagged as rarely naming its subject."""
+    from answer_evaluator import Evaluator, load_rubric
+    from answer_evaluator.scoring import subject_forms
+
+    rubric = load_rubric(SAMPLES.parent / "rubrics" / "ai-administrative-decisions.toml")
+    assert ("AI",) in subject_forms(rubric)
+    assert "off-topic" not in codes(Evaluator(rubric).evaluate(AI_ANSWER))
+    lowered = AI_ANSWER.replace("AI", "Ai")
+    assert "off-topic" in codes(Evaluator(rubric).evaluate(lowered))
+
+
+def test_a_short_subject_form_matches_whole_words_only():
+    """A subject form of fewer than four letters matches whole stems: "SCO" is not named by
+    "score" or "scope", as it was when every form matched the stems it begins."""
+    from answer_evaluator import load_rubric
+    from answer_evaluator.scoring import SentenceWeights, subject_forms, subject_share
+    from answer_evaluator.text import analyse
+
+    import numpy as np
+
+    rubric = load_rubric(SAMPLES.parent / "rubrics" / "sco-india.toml")
+    forms = subject_forms(rubric)
+    assert ("sco",) in forms
+
+    def share(answer: str) -> float:
+        text = analyse(answer)
+        return subject_share(text, SentenceWeights(np.ones(len(text.sentences)),
+                                                   ((),) * len(text.sentences)), forms)
+
+    assert share("The score of the summit was low. Its scope was narrow.") == 0.0
+    assert share("The SCO met in Astana. The SCO's scope is wide.") == 1.0

@@ -605,3 +605,37 @@ def test_an_answer_that_ends_by_recommending_ends_with_a_verdict():
 
     assert verdict("Fix a time limit for assent and codify the conventions on discretion.")
     assert not verdict("The Sarkaria Commission reported in 1988.")
+
+
+def test_an_answer_that_covers_the_rubric_in_its_own_words_addresses_the_question():
+    """The question check also passes when the answer covers `directive_covered_share` of the
+    rubric's dimensions: they say what the question asks, so an answer in its own words
+    ("questioned the caste and gender order" for "challenged social hierarchies") addresses
+    it. One that covers few of them still needs the question's words."""
+    from dataclasses import replace
+    from pathlib import Path
+
+    import numpy as np
+
+    from answer_evaluator import load_rubric, read_answer
+    from answer_evaluator.scoring import SentenceWeights, check_directive
+    from answer_evaluator.settings import DEFAULT_SETTINGS
+    from answer_evaluator.text import analyse
+
+    root = Path(__file__).parents[1]
+    rubric = load_rubric(root / "rubrics" / "bhakti-movement.toml")
+    sample = root / "samples" / "bhakti-movement" / "strong.txt"
+    evaluation = Evaluator(rubric).evaluate(read_answer(sample))
+    text = analyse(sample.read_text(encoding="utf-8"))
+    weights = SentenceWeights(np.ones(len(text.sentences)), ((),) * len(text.sentences))
+
+    def addresses(dimensions, coverage: float) -> bool:
+        report = check_directive(rubric, text, dimensions, weights, coverage,
+                                 settings=DEFAULT_SETTINGS)
+        return next(c.met for c in report.checks if c.name == "addresses the question")
+
+    covered = tuple(replace(d, state=Coverage.COVERED) for d in evaluation.dimensions)
+    one = covered[:1] + tuple(replace(d, state=Coverage.PARTLY) for d in covered[1:])
+    assert addresses(covered, 0.0)
+    assert not addresses(one, 0.0)
+    assert addresses(one, DEFAULT_SETTINGS.directive_question_coverage)

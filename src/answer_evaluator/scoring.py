@@ -432,7 +432,9 @@ def check_directive(rubric: Rubric, text: AnalysedText, dimensions: tuple[Dimens
     word = rubric.directive.replace("-", " ").capitalize()
     checks = []
     touched = [d for d in dimensions if d.state is not Coverage.MISSING]
-    addresses = question_coverage >= settings.directive_question_coverage
+    covered = sum(d.state is Coverage.COVERED for d in dimensions)
+    addresses = (question_coverage >= settings.directive_question_coverage
+                 or covered >= settings.directive_covered_share * len(dimensions) > 0)
     checks.append(Check(
         "addresses the question", addresses,
         "Engages with the question's own terms." if addresses else
@@ -546,18 +548,25 @@ def check_length(text: AnalysedText, rubric: Rubric, weights: SentenceWeights,
 def subject_forms(rubric: Rubric) -> tuple[tuple[str, ...], ...]:
     """Stem sequences that name the question's subject: its proper nouns and acronyms (other
     than India, the setting of every question) with the keyword variants that contain them,
-    and the rubric's `subject_names`.
+    the acronyms of its names of several words ("AI" for "Artificial Intelligence", in
+    capitals: see `subject_at`), and the rubric's `subject_names`.
     A capitalised word counts unless it opens one of the question's sentences ("Read the
     passage. Explain ..."), is a single letter (the labels of "bulb A", "C++") or a title."""
     from .text import split_sentences, stem, tokenize
 
     directive = set(rubric.directive.split("-"))
-    named = {stem(w) for sentence in split_sentences(rubric.question)
-             for i, w in enumerate(tokenize(sentence)[0])
-             if i > 0 and w[:1].isupper() and len(w) > 1 and w.lower() not in _SETTING
-             and w.lower() not in directive and w.lower() not in _FUNCTION
-             and w.lower() not in _GENERIC_NAME_WORDS and w.lower() not in _TITLES}
+    named = set()
+    acronyms = set()
+    for sentence in split_sentences(rubric.question):
+        words = tokenize(sentence)[0]
+        named.update(stem(w) for i, w in enumerate(words)
+                     if i > 0 and w[:1].isupper() and len(w) > 1 and w.lower() not in _SETTING
+                     and w.lower() not in directive and w.lower() not in _FUNCTION
+                     and w.lower() not in _GENERIC_NAME_WORDS and w.lower() not in _TITLES)
+        acronyms.update(initials for initials, run in _acronyms(words)
+                        if any(stem(w) in named for w in run))
     forms = {(s,) for s in named}
+    forms.update((a,) for a in acronyms)
     forms.update((s,) for s in case_words(rubric.question))
     forms.update(tuple(stem(w) for w in tokenize(name)[0]) for name in rubric.subject_names)
     forms.discard(())
@@ -567,6 +576,58 @@ def subject_forms(rubric: Rubric) -> tuple[tuple[str, ...], ...]:
             if any(len(g) == 1 and g[0] in named for g in group_stems):
                 forms.update(g for g in group_stems if g)
     return tuple(sorted(forms))
+
+
+def _acronyms(words) -> list[tuple[str, tuple[str, ...]]]:
+    """(initials, words) of each run of two or more capitalised words ("Artificial
+    Intelligence": "AI"; "Insolvency and Bankruptcy Code": "IBC", with `NAME_JOINERS` inside
+    a run skipped; "NJAC" too for "National Judicial Appointments Commission Act", a generic
+    last word left out), which answers write for the name. A run's first word may open the
+    sentence: a name of several words is a name there too ("Environmental Impact Assessment
+    is ..."), but a directive is not part of one ("Discuss Mahatma Gandhi's ...": "MG")."""
+    found, run, joined = [], [], 0
+    for word in list(words) + [""]:
+        if word[:1].isupper() and word[1:].islower() and len(word) > 1 \
+                and not _not_a_name(word.lower()) and word.lower() not in _DIRECTIVE_WORDS:
+            run.append(word)
+            joined = 0
+        elif run and word in NAME_JOINERS and not joined:
+            joined = 1                  # "of", "and" inside a name
+        else:
+            if len(run) >= 2:
+                found.append(("".join(w[0] for w in run), tuple(run)))
+            if len(run) >= 3 and run[-1].lower() in _GENERIC_NAME_WORDS:
+                found.append(("".join(w[0] for w in run[:-1]), tuple(run)))   # "NJAC" Act
+            run, joined = [], 0
+    return found
+
+
+#: Lower-case words that join the words of a name ("Bank of India", "Law and Justice").
+NAME_JOINERS = frozenset({"of", "and", "for", "the", "&"})
+_DIRECTIVE_WORDS = frozenset(w for name in DIRECTIVES for w in name.split("-")) | {"critically"}
+
+#: A subject form of one stem shorter than this matches whole stems only ("sco" does not
+#: name "score"); longer ones match the stems they begin ("intellig", "intelligent").
+SHORT_FORM_LETTERS = 4
+
+
+def subject_at(words, stems, i: int, forms) -> int:
+    """How many words from position `i` name the subject (0: none). A form in capitals is an
+    acronym and matches the word as written ("AI", "AI's"; not "ai" or "Ai")."""
+    for form in forms:
+        if len(form) > 1:
+            if tuple(stems[i:i + len(form)]) == form:
+                return len(form)
+            continue
+        single = form[0]
+        if single.isupper():
+            word = words[i].split("'")[0].split("\u2019")[0]
+            if word == single or word == single + "s":
+                return 1
+        elif stems[i] == single or (len(single) >= SHORT_FORM_LETTERS
+                                     and stems[i].startswith(single)):
+            return 1
+    return 0
 
 
 #: A question of this many words or more is a case or a passage: what it is about is told by
@@ -614,16 +675,8 @@ def subject_share(text: AnalysedText, weights: SentenceWeights, forms, settings=
         if weights.weight[sentence.index] == 0:
             continue
         words += sentence.word_count
-        stems = sentence.stems
-        for position in range(len(stems)):
-            for form in forms:
-                if len(form) == 1:
-                    if stems[position].startswith(form[0]):
-                        mentions += 1
-                        break
-                elif tuple(stems[position:position + len(form)]) == form:
-                    mentions += 1
-                    break
+        mentions += sum(1 for i in range(len(sentence.stems))
+                        if subject_at(sentence.words, sentence.stems, i, forms))
     expected = 1 if words < settings.subject_mentions_words else 2
     return min(1.0, mentions / expected)
 
@@ -668,8 +721,6 @@ def rival_subject(text: AnalysedText, forms, settings: Settings, breadth: float 
     case) and the label that opens a sentence before a colon are not read for names."""
     if not forms:
         return None
-    single = tuple(f[0] for f in forms if len(f) == 1)
-    longer = tuple(f for f in forms if len(f) > 1)
     capitalised: dict[str, int] = {}
     inside: set[str] = set()        # capitalised somewhere other than a sentence's first word
     uses: dict[str, int] = {}
@@ -682,13 +733,10 @@ def rival_subject(text: AnalysedText, forms, settings: Settings, breadth: float 
             if skip:                # the rest of a subject's name of several words
                 skip -= 1
                 continue
-            form = next((f for f in longer if tuple(sentence.stems[i:i + len(f)]) == f), None)
-            if form is not None:
+            length = subject_at(sentence.words, sentence.stems, i, forms)
+            if length:
                 subject_count += 1
-                skip = len(form) - 1
-                continue
-            if stem_.startswith(single) if single else False:
-                subject_count += 1
+                skip = length - 1
                 continue
             if sentence.kind == "heading" or i < label:
                 continue            # title case and labels ("Option 2:", "Example:") name nothing

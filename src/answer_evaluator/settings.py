@@ -109,6 +109,7 @@ class Settings:
     directive_weight: float = setting(0.5, 0.0, 1.0, "sentence weight from which a sentence counts for the directive checks")
     directive_question_coverage: float = setting(0.4, 0.0, 1.0, "share of the question's content words an answer must use to address it ...")
     directive_question_words: int = setting(10, 1, 1000, "... counted of at most this many of them, for a long question")
+    directive_covered_share: float = setting(0.6, 0.0, 1.0, "... unless it covers this share of the rubric's dimensions, which say what the question asks (an answer in its own words addresses it too)")
     directive_fluency: float = setting(0.6, 0.0, 1.0, "fluency from which an answer argues in connected sentences")
     specifics_per_example: int = setting(2, 1, 100, "specifics (years, figures, names) needed per example the directive asks for")
     contrast_sentences: int = setting(2, 1, 1000, "sentences with a contrast word that weigh both sides")
