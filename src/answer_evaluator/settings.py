@@ -59,7 +59,7 @@ class Settings:
     content_share: float = setting(0.8, 0.0, 1.0, "share of the marks for content (weights scheme)")
     structure_share: float = setting(0.1, 0.0, 1.0, "share of the marks for structure (weights scheme)")
     directive_share: float = setting(0.1, 0.0, 1.0, "share of the marks for doing what the directive asks (weights scheme)")
-    relevance_floor: float = setting(0.35, 0.01, 1.0, "structure and directive credit need this much content")
+    relevance_floor: float = setting(0.2, 0.01, 1.0, "structure and directive credit need this much content")
     strictness: float = setting(0.67, 0.1, 1.0, "share of the maximum that a flawless answer earns, unless the rubric declares its own")
     # length
     length_tolerance: float = setting(0.1, 0.0, 1.0, "within +-this share of the limit costs nothing")
