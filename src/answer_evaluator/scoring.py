@@ -549,7 +549,7 @@ def subject_forms(rubric: Rubric) -> tuple[tuple[str, ...], ...]:
     """Stem sequences that name the question's subject: its proper nouns and acronyms (other
     than India, the setting of every question) with the keyword variants that contain them,
     the acronyms of its names of several words ("AI" for "Artificial Intelligence", in
-    capitals: see `subject_at`), and the rubric's `subject_names`.
+    capitals: see `SubjectMatcher`), and the rubric's `subject_names`.
     A capitalised word counts unless it opens one of the question's sentences ("Read the
     passage. Explain ..."), is a single letter (the labels of "bulb A", "C++") or a title."""
     from .text import split_sentences, stem, tokenize
@@ -611,23 +611,41 @@ _DIRECTIVE_WORDS = frozenset(w for name in DIRECTIVES for w in name.split("-")) 
 SHORT_FORM_LETTERS = 4
 
 
-def subject_at(words, stems, i: int, forms) -> int:
-    """How many words from position `i` name the subject (0: none). A form in capitals is an
-    acronym and matches the word as written ("AI", "AI's"; not "ai" or "Ai")."""
-    for form in forms:
-        if len(form) > 1:
+@dataclass(frozen=True)
+class SubjectMatcher:
+    """A rubric's subject forms sorted once by how they match: names of several stems
+    exactly, short stems whole, longer stems as prefixes, acronyms as written."""
+
+    longer: tuple[tuple[str, ...], ...]
+    whole: frozenset[str]
+    prefixes: tuple[str, ...]
+    acronyms: frozenset[str]
+
+    def at(self, words, stems, i: int) -> int:
+        """How many words from position `i` name the subject (0: none). An acronym matches
+        the word as written ("AI", "AI's", "AIs"; not "ai" or "Ai")."""
+        for form in self.longer:
             if tuple(stems[i:i + len(form)]) == form:
                 return len(form)
-            continue
-        single = form[0]
-        if single.isupper():
-            word = words[i].split("'")[0].split("\u2019")[0]
-            if word == single or word == single + "s":
-                return 1
-        elif stems[i] == single or (len(single) >= SHORT_FORM_LETTERS
-                                     and stems[i].startswith(single)):
+        if stems[i] in self.whole or (self.prefixes and stems[i].startswith(self.prefixes)):
             return 1
-    return 0
+        if self.acronyms:
+            word = words[i].split("'")[0].split("\u2019")[0]
+            if word in self.acronyms or (word.endswith("s") and word[:-1] in self.acronyms):
+                return 1
+        return 0
+
+
+@lru_cache(maxsize=256)
+def subject_matcher(forms: tuple[tuple[str, ...], ...]) -> SubjectMatcher:
+    """The matcher for `subject_forms(...)`: a form in capitals is an acronym."""
+    singles = [f[0] for f in forms if len(f) == 1]
+    return SubjectMatcher(
+        longer=tuple(f for f in forms if len(f) > 1),
+        whole=frozenset(f for f in singles if not f.isupper()),
+        prefixes=tuple(f for f in singles
+                       if not f.isupper() and len(f) >= SHORT_FORM_LETTERS),
+        acronyms=frozenset(f for f in singles if f.isupper()))
 
 
 #: A question of this many words or more is a case or a passage: what it is about is told by
@@ -669,6 +687,7 @@ def subject_share(text: AnalysedText, weights: SentenceWeights, forms, settings=
     settings = settings or DEFAULT_SETTINGS
     if not forms:
         return 1.0
+    matcher = subject_matcher(tuple(forms))
     mentions = 0
     words = 0
     for sentence in text.sentences:
@@ -676,7 +695,7 @@ def subject_share(text: AnalysedText, weights: SentenceWeights, forms, settings=
             continue
         words += sentence.word_count
         mentions += sum(1 for i in range(len(sentence.stems))
-                        if subject_at(sentence.words, sentence.stems, i, forms))
+                        if matcher.at(sentence.words, sentence.stems, i))
     expected = 1 if words < settings.subject_mentions_words else 2
     return min(1.0, mentions / expected)
 
@@ -721,6 +740,7 @@ def rival_subject(text: AnalysedText, forms, settings: Settings, breadth: float 
     case) and the label that opens a sentence before a colon are not read for names."""
     if not forms:
         return None
+    matcher = subject_matcher(tuple(forms))
     capitalised: dict[str, int] = {}
     inside: set[str] = set()        # capitalised somewhere other than a sentence's first word
     uses: dict[str, int] = {}
@@ -733,7 +753,7 @@ def rival_subject(text: AnalysedText, forms, settings: Settings, breadth: float 
             if skip:                # the rest of a subject's name of several words
                 skip -= 1
                 continue
-            length = subject_at(sentence.words, sentence.stems, i, forms)
+            length = matcher.at(sentence.words, sentence.stems, i)
             if length:
                 subject_count += 1
                 skip = length - 1
