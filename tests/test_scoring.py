@@ -595,6 +595,31 @@ def test_a_case_study_that_ends_by_justifying_its_choice_concludes():
     assert not evaluate_answer(body, rubric).structure.conclusion.met
 
 
+def test_a_last_paragraph_that_opens_by_weighing_what_came_before_concludes():
+    """"Still, ...", "Yet ..." or "Even so, ..." opening the last paragraph weighs the answer
+    and ends it, though it names no cue word; the same paragraph opening with a plain fact
+    does not conclude, nor does "still" inside a sentence of fact."""
+    from pathlib import Path
+
+    from answer_evaluator import load_rubric
+
+    rubric = load_rubric(Path(__file__).parents[1] / "rubrics" / "india-japan-partnership.toml")
+    body = ("India and Japan began as trade partners, with Japanese aid and investment in "
+            "Indian infrastructure.\n\nSince 2014 the Special Strategic and Global Partnership "
+            "has added defence exercises such as JIMEX and a 2+2 dialogue of ministers.\n\n"
+            "Both work in the Quad for a free and open Indo-Pacific.")
+
+    def concludes(ending: str) -> bool:
+        return evaluate_answer(f"{body}\n\n{ending}", rubric).structure.conclusion.met
+
+    for opener in ("Still,", "Yet", "Even so,"):
+        assert concludes(f"{opener} the partnership is young and its trade remains small "
+                         "beside India's trade with China."), opener
+    assert not concludes("The partnership is young and its trade remains small beside "
+                         "India's trade with China.")
+    assert not concludes("Trade is still small beside India's trade with China.")
+
+
 def test_an_answer_that_ends_by_recommending_ends_with_a_verdict():
     """"Critically analyse" asks for a verdict at the end: a last sentence that recommends
     ("Fix a time limit for assent ...") gives one, without "therefore" or "should"; a last

@@ -55,7 +55,13 @@ _CONCLUSION_CUES = ("conclusion", "conclude", "way forward", "going forward", "i
                     "to sum up", "summing up", "in short", "in a nutshell", "on balance",
                     "overall", "therefore", "thus", "hence", "in the future", "ahead",
                     "should", "must", "need to", "needs to",
-                    "justification")      # a case study's last section justifies the choice
+                    "justification",      # a case study's last section justifies the choice
+                    "ultimately", "all in all", "in the end", "in essence")
+#: How a last paragraph that weighs what came before opens ("Still, the partnership ...",
+#: "Yet ...", "Even so, ..."): a conclusion, though it names no cue word.
+_CONCLUDING_OPENER = re.compile(r"^\W*(?:still|yet|nevertheless|nonetheless|even so|all the same|"
+                                r"that said|having said that|despite this|despite these)\b",
+                                re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -405,7 +411,9 @@ def check_structure(text: AnalysedText, rubric: Rubric, feedback: tuple[Sentence
     terms = [t.lower() for t in rubric.conclusion.terms] + list(_CONCLUSION_CUES)
     concludes = (ending and ending[0] not in intro
                  and any(weights.weight[s.index] >= settings.prose_weight for s in ending) and
-                 any(re.search(rf"\b{re.escape(t)}\b", ending_text) for t in terms))
+                 (any(re.search(rf"\b{re.escape(t)}\b", ending_text) for t in terms)
+                  or (len(paragraphs) >= settings.structure_min_paragraphs
+                      and bool(_CONCLUDING_OPENER.match(ending[0].text)))))
     chint = rubric.conclusion.hints[0] if rubric.conclusion.hints else (
         "End with a short conclusion or way forward that answers the question.")
     if concludes and all(weights.weight[s.index] > 0 for s in ending):
