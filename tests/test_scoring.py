@@ -664,3 +664,27 @@ def test_an_answer_that_covers_the_rubric_in_its_own_words_addresses_the_questio
     assert addresses(covered, 0.0)
     assert not addresses(one, 0.0)
     assert addresses(one, DEFAULT_SETTINGS.directive_question_coverage)
+
+
+def test_sentences_under_a_heading_that_names_reasons_give_reasons():
+    """An "analyse" answer may set its reasons out under "Why it fell short" or "Causes of its
+    failure:" without "because" or "therefore": they give reasons. The same sentences under
+    a heading that names no reasons do not."""
+    from pathlib import Path
+
+    from answer_evaluator import load_rubric
+
+    rubric = load_rubric(Path(__file__).parents[1] / "rubrics" /
+                         "civil-disobedience-movement.toml")
+    opening = ("The Salt March of 1930 drew peasants, women and traders into the movement.")
+    reasons = ("The Gandhi-Irwin Pact of 1931 suspended the campaign. The Muslim League "
+               "stayed away. Repression jailed ninety thousand people.")
+
+    def gives_reasons(answer: str) -> bool:
+        report = evaluate_answer(answer, rubric).directive_report
+        return next(c.met for c in report.checks if c.name == "gives reasons")
+
+    assert gives_reasons(f"{opening}\n\nWhy it fell short\n\n{reasons}")
+    assert gives_reasons(f"{opening}\n\nCauses of its failure:\n- " +
+                         reasons.replace(". ", ".\n- "))
+    assert not gives_reasons(f"{opening}\n\nThe later years\n\n{reasons}")

@@ -96,7 +96,18 @@ imperative vital""".split())
 
 #: Words that give reasons.
 REASON_WORDS = frozenset("""because since therefore thus hence due owing as so consequently
-result leads led enables ensures""".split())
+result leads led enables ensures why reason reasons caused causes resulted results explains
+driven forced thanks""".split())
+
+#: A heading or label that puts the sentences under it forward as reasons or causes ("Why
+#: it fell short", "Reasons for the decline", "Causes", "Factors behind ...").
+REASON_HEADING = re.compile(r"\b(?:why|reasons?|causes?|factors?|drivers?|rationale|"
+                            r"justification)\b", re.I)
+
+
+def names_reasons(heading: str) -> bool:
+    """Does a heading or label give the sentences under it as reasons?"""
+    return bool(REASON_HEADING.search(heading))
 
 
 def normalise_directive(word: str) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .directives import (CONTRAST_WORDS, DIRECTIVES, JUDGEMENT_WORDS, REASON_WORDS,
-                         Directive, names_other_side)
+                         Directive, names_other_side, names_reasons)
 from .models import (AnalysedText, Check, Coverage, DimensionScore, DirectiveReport, Flag,
                      KeywordHit, LengthReport, PointMatch, Rubric, SentenceFeedback,
                      StructureReport, Suggestion)
@@ -497,7 +497,13 @@ def check_directive(rubric: Rubric, text: AnalysedText, dimensions: tuple[Dimens
             "Points are set out clearly." if bulleted else
             f"'{word}' asks for a list: set the points out one by one."))
     if directive.reasons:
-        reasons = sum(1 for words in lowered if words & REASON_WORDS)
+        # sentences under a heading or label that gives reasons ("Why it fell short",
+        # "Causes:") give them, however they are worded
+        under_reasons = {s.index for s, heading in under_headings(text)
+                         if heading is not None and names_reasons(heading.text)}
+        reasons = sum(1 for s, words in zip(counted, lowered)
+                      if words & REASON_WORDS or s.index in under_reasons
+                      or (label_words(s) and names_reasons(s.text.split(":", 1)[0])))
         reasoned = reasons >= settings.reason_sentences
         checks.append(Check(
             "gives reasons", reasoned,
